@@ -1,0 +1,42 @@
+# The README's commands. Everything a fresh machine with only Python 3.11 needs is installed here.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+DB ?= $(or $(CCHC_DB),data/warehouse.duckdb)
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench demo clean-demo install browser
+
+run: install $(DB)  ## Install, build the demo warehouse if there is none, start the dashboard
+	CCHC_DB=$(DB) $(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+test: install browser  ## Install and run every test (unit, page and browser tests)
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(DB):
+	$(BIN)/python -m etl demo --db $(DB)
+
+demo: install  ## Rebuild the demo warehouse from scratch
+	rm -f $(DB)
+	$(BIN)/python -m etl demo --db $(DB)
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core; \
+	fi

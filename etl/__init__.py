@@ -1,0 +1,1 @@
+"""ETL: load complaint and inspection exports into the DuckDB warehouse."""

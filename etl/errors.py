@@ -1,0 +1,93 @@
+"""Typed errors and the bilingual templates of every rejection reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EtlError(Exception):
+    """Base of errors the CLI turns into messages and exit codes."""
+
+    def __init__(self, vi: str, en: str):
+        super().__init__(f"{vi} / {en}")
+        self.vi = vi
+        self.en = en
+
+
+class UnreadableFile(EtlError):
+    """The file cannot be read at all: nothing of it is loaded."""
+
+
+class MappingError(EtlError):
+    """A mapping file is malformed or does not fit the export."""
+
+
+# One template per rejection type (stable kebab-case code -> (vi, en)).
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "missing-id": ("Thiếu mã (cột {column})", "Missing ID (column {column})"),
+    "missing-value": ("Thiếu giá trị bắt buộc ở cột {column}", "Missing required value in column {column}"),
+    "unparseable-date": (
+        "Không đọc được ngày '{value}' ở cột {column} (dùng dd/mm/yyyy)",
+        "Cannot read date '{value}' in column {column} (use dd/mm/yyyy)",
+    ),
+    "nonexistent-date": (
+        "Ngày '{value}' ở cột {column} không tồn tại",
+        "Date '{value}' in column {column} does not exist",
+    ),
+    "future-date": (
+        "Ngày '{value}' ở cột {column} nằm trong tương lai",
+        "Date '{value}' in column {column} is in the future",
+    ),
+    "resolved-before-received": (
+        "Ngày hoàn thành {value} trước ngày tiếp nhận {other}",
+        "Resolved on {value}, before it was received on {other}",
+    ),
+    "remedied-before-inspection": (
+        "Ngày khắc phục {value} trước ngày kiểm tra {other}",
+        "Remedied on {value}, before the inspection on {other}",
+    ),
+    "unknown-agency": (
+        "Không tìm thấy cơ quan '{value}'{suggest_vi}",
+        "Unknown agency '{value}'{suggest_en}",
+    ),
+    "ambiguous-agency": (
+        "Tên cơ quan '{value}' trùng nhiều đơn vị, ghi rõ huyện/xã{suggest_vi}",
+        "Agency name '{value}' matches several units, add the district{suggest_en}",
+    ),
+    "unknown-value": (
+        "Giá trị '{value}' ở cột {column} không có trong danh mục ({allowed})",
+        "Value '{value}' in column {column} is not in the vocabulary ({allowed})",
+    ),
+    "not-a-number": (
+        "'{value}' ở cột {column} không phải là số",
+        "'{value}' in column {column} is not a number",
+    ),
+    "duplicate-id": (
+        "Mã '{value}' lặp lại trong tệp; giữ dòng {other} (dòng sau cùng)",
+        "ID '{value}' repeated in the file; row {other} (the last one) is kept",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row_number: int
+    column_name: str | None
+    raw_value: str | None
+    error_type: str
+    reason_vi: str
+    reason_en: str
+
+
+def reject(row_number: int, error_type: str, column: str | None = None, value: object = None,
+           other: object = None, suggestions: list[str] | None = None, allowed: str = "") -> Rejection:
+    """Build a Rejection from its type's template."""
+    vi, en = TEMPLATES[error_type]
+    sv = se = ""
+    if suggestions:
+        names = ", ".join(suggestions)
+        sv, se = f"; có phải: {names}?", f"; did you mean: {names}?"
+    raw = None if value is None else str(value)[:200]
+    fields = dict(column=column or "", value=raw if raw is not None else "", other=other,
+                  suggest_vi=sv, suggest_en=se, allowed=allowed)
+    return Rejection(row_number, column, raw, error_type, vi.format(**fields), en.format(**fields))

@@ -1,0 +1,137 @@
+-- Canonical warehouse model. Documented column by column in docs/data-model.md.
+-- Every statement is idempotent so that opening an older warehouse upgrades it in place.
+
+create table if not exists meta (
+    key varchar primary key,
+    value varchar
+);
+
+-- One row per administrative unit *as it existed in a period*. Codes are reused across periods
+-- (a new commune takes one predecessor's code), so the key is agency_id, never code alone.
+create table if not exists agencies (
+    agency_id varchar primary key,        -- e.g. 'xa:05443@2025-07-01', 'so:noi-vu', 'src:nyc:NYCC48'
+    code varchar,                         -- official GSO code as text (leading zeros kept), null for departments
+    name varchar not null,                -- official name, NFC ('Phường Phan Đình Phùng')
+    short_name varchar,                   -- 'Phan Đình Phùng'
+    level varchar not null,               -- province | department | district | commune | office
+    unit_type varchar,                    -- sở, ban, thanh tra, thành phố, huyện, phường, xã, thị trấn ...
+    parent_id varchar,                    -- district for an old commune; province for the rest
+    province_name varchar,                -- 'Tỉnh Thái Nguyên' or 'Tỉnh Bắc Kạn' (old)
+    valid_from date,                      -- null = since before the data starts
+    valid_to date,                        -- null = still exists; else last day it existed
+    successor_id varchar,                 -- primary successor for roll-up (null for abolished districts)
+    current_id varchar,                   -- today's unit this rolls up to (itself when current)
+    source varchar                        -- which reference file or mapping created it
+);
+
+-- All successor pairs, including the three old communes split between two new ones.
+create table if not exists agency_successors (
+    agency_id varchar not null,
+    successor_id varchar not null,
+    is_primary boolean not null,
+    primary key (agency_id, successor_id)
+);
+
+-- Normalised spellings that resolve to an agency; several units may share an alias
+-- (resolved by validity on the event date, then by district qualifier).
+create table if not exists agency_aliases (
+    alias_norm varchar not null,
+    agency_id varchar not null,
+    primary key (alias_norm, agency_id)
+);
+
+create sequence if not exists batch_seq start 1;
+
+create table if not exists load_batches (
+    batch_id integer primary key,
+    file_name varchar not null,           -- base name as given by the user
+    file_sha256 varchar not null,
+    archive_path varchar,                 -- archive/<sha256><ext>, relative to the warehouse folder
+    kind varchar not null,                -- complaints | inspections
+    mapping_name varchar not null,
+    mapping_archive_path varchar,         -- archive/mappings/<sha256>.yaml: the mapping used, for rebuilds
+    source varchar not null,              -- ID namespace of the mapping
+    loaded_at timestamp not null,
+    rows_in integer not null,
+    rows_loaded integer not null,
+    rows_updated integer not null,
+    rows_unchanged integer not null,
+    rows_rejected integer not null,
+    min_event_date date,
+    max_event_date date
+);
+
+create table if not exists rejected_rows (
+    batch_id integer not null,
+    file_name varchar not null,
+    row_number integer not null,          -- as the user sees it in Excel / a text editor (header row counted)
+    column_name varchar,                  -- source header of the offending cell, if any
+    raw_value varchar,                    -- offending cell only (never a whole row: it may hold personal data)
+    error_type varchar not null,          -- stable kebab-case code, e.g. 'missing-id', 'unknown-agency'
+    reason_vi varchar not null,
+    reason_en varchar not null
+);
+
+create table if not exists complaints (
+    source varchar not null,              -- ID namespace (mapping 'source')
+    complaint_id varchar not null,        -- ID as in the export
+    received_at timestamp not null,
+    received_date date not null,
+    channel varchar,                      -- hotline | email | app | portal | in_person | letter | national_portal
+    kind varchar,                         -- feedback | petition | complaint | denunciation
+    category varchar,                     -- canonical code when the mapping knows it, else cleaned text
+    subcategory varchar,
+    agency_id varchar not null,
+    agency_name_raw varchar,              -- the spelling in the export (audit)
+    status varchar not null,              -- new | in_progress | resolved | overdue | transferred | out_of_remit
+    is_open boolean not null,             -- not resolved, transferred or out of remit
+    in_remit boolean not null,            -- false for transferred / out of remit: left out of on-time rates
+    due_date date,
+    due_source varchar,                   -- export | rule | null (no due date known)
+    resolved_at timestamp,
+    resolved_date date,
+    resolution_calendar_days integer,     -- resolved_date - received_date
+    resolution_working_days integer,      -- Mon-Fri minus Vietnamese public holidays, [received, resolved)
+    is_on_time boolean,                   -- resolved_date <= due_date; null when open or no due date
+    satisfaction varchar,                 -- very_satisfied | satisfied | neutral | dissatisfied | very_dissatisfied
+    satisfaction_score tinyint,           -- 5..1
+    content_masked varchar,               -- free text with phones, ID numbers and e-mails masked
+    citizen_hash varchar,                 -- salted hash of the person's identifiers; the salt is not in the warehouse
+    row_hash varchar not null,            -- hash of the canonical values, to tell updated from unchanged
+    first_batch_id integer not null,
+    last_batch_id integer not null,
+    primary key (source, complaint_id)
+);
+
+create table if not exists inspections (
+    source varchar not null,
+    inspection_id varchar not null,
+    inspected_on date not null,
+    inspection_type varchar not null,     -- planned | unannounced | self | joint
+    team varchar,                         -- inspection team / decision
+    lead_unit varchar,
+    agency_id varchar not null,
+    agency_name_raw varchar,
+    officials_checked integer,
+    row_hash varchar not null,
+    first_batch_id integer not null,
+    last_batch_id integer not null,
+    primary key (source, inspection_id)
+);
+
+create table if not exists violations (
+    source varchar not null,
+    violation_id varchar not null,        -- finding ID from the export, else '<inspection_id>#<n>'
+    inspection_id varchar not null,
+    category varchar not null,            -- working_hours | rules | conduct | no_badge | attitude | harassment | late_procedure | other
+    description_masked varchar,
+    officials_involved integer,
+    handling varchar,                     -- reminder | self_criticism | reprimand | warning | other
+    recommendation_masked varchar,
+    remedy_due date,
+    remedied_on date,
+    row_hash varchar not null,
+    first_batch_id integer not null,
+    last_batch_id integer not null,
+    primary key (source, violation_id)
+);
