@@ -79,8 +79,15 @@ class Rejection:
     reason_en: str
 
 
-def reject(row_number: int, error_type: str, column: str | None = None, value: object = None,
-           other: object = None, suggestions: list[str] | None = None, allowed: str = "") -> Rejection:
+def reject(
+    row_number: int,
+    error_type: str,
+    column: str | None = None,
+    value: object = None,
+    other: object = None,
+    suggestions: list[str] | None = None,
+    allowed: str = "",
+) -> Rejection:
     """Build a Rejection from its type's template."""
     vi, en = TEMPLATES[error_type]
     sv = se = ""
@@ -88,6 +95,12 @@ def reject(row_number: int, error_type: str, column: str | None = None, value: o
         names = ", ".join(suggestions)
         sv, se = f"; có phải: {names}?", f"; did you mean: {names}?"
     raw = None if value is None else str(value)[:200]
-    fields = dict(column=column or "", value=raw if raw is not None else "", other=other,
-                  suggest_vi=sv, suggest_en=se, allowed=allowed)
+    fields = dict(
+        column=column or "",
+        value=raw if raw is not None else "",
+        other=other,
+        suggest_vi=sv,
+        suggest_en=se,
+        allowed=allowed,
+    )
     return Rejection(row_number, column, raw, error_type, vi.format(**fields), en.format(**fields))

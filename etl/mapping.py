@@ -14,13 +14,35 @@ MAPPINGS_DIR = Path(__file__).parent / "mappings"
 
 CANONICAL: dict[str, list[str]] = {
     "complaints": [
-        "complaint_id", "received_at", "channel", "kind", "category", "subcategory", "agency",
-        "due_date", "resolved_at", "status", "content", "satisfaction",
+        "complaint_id",
+        "received_at",
+        "channel",
+        "kind",
+        "category",
+        "subcategory",
+        "agency",
+        "due_date",
+        "resolved_at",
+        "status",
+        "content",
+        "satisfaction",
     ],
     "inspections": [
-        "inspection_id", "inspected_on", "team", "lead_unit", "agency", "inspection_type",
-        "officials_checked", "violation_id", "category", "description", "officials_involved",
-        "handling", "recommendation", "remedy_due", "remedied_on",
+        "inspection_id",
+        "inspected_on",
+        "team",
+        "lead_unit",
+        "agency",
+        "inspection_type",
+        "officials_checked",
+        "violation_id",
+        "category",
+        "description",
+        "officials_involved",
+        "handling",
+        "recommendation",
+        "remedy_due",
+        "remedied_on",
     ],
 }
 ID_COLUMN = {"complaints": "complaint_id", "inspections": "inspection_id"}
@@ -73,21 +95,29 @@ def load_mapping(path: Path) -> Mapping:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise MappingError(f"Không đọc được tệp ánh xạ {path}: {exc}",
-                           f"Cannot read mapping file {path}: {exc}") from exc
+        raise MappingError(
+            f"Không đọc được tệp ánh xạ {path}: {exc}", f"Cannot read mapping file {path}: {exc}"
+        ) from exc
     if not isinstance(raw, dict):
         raise MappingError(f"{path}: tệp ánh xạ rỗng hoặc sai cấu trúc", f"{path}: empty or malformed mapping")
     kind = raw.get("kind")
     if kind not in CANONICAL:
-        raise MappingError(f"{path}: 'kind' phải là complaints hoặc inspections",
-                           f"{path}: 'kind' must be complaints or inspections")
-    m = Mapping(name=str(raw.get("name") or path.stem), kind=kind, path=path,
-                source=str(raw.get("source") or raw.get("name") or path.stem),
-                description=str(raw.get("description") or ""))
+        raise MappingError(
+            f"{path}: 'kind' phải là complaints hoặc inspections", f"{path}: 'kind' must be complaints or inspections"
+        )
+    m = Mapping(
+        name=str(raw.get("name") or path.stem),
+        kind=kind,
+        path=path,
+        source=str(raw.get("source") or raw.get("name") or path.stem),
+        description=str(raw.get("description") or ""),
+    )
     for col, headers in (raw.get("columns") or {}).items():
         if col not in CANONICAL[kind]:
-            raise MappingError(f"{path}: cột chuẩn '{col}' không tồn tại (có: {', '.join(CANONICAL[kind])})",
-                               f"{path}: unknown canonical column '{col}' (known: {', '.join(CANONICAL[kind])})")
+            raise MappingError(
+                f"{path}: cột chuẩn '{col}' không tồn tại (có: {', '.join(CANONICAL[kind])})",
+                f"{path}: unknown canonical column '{col}' (known: {', '.join(CANONICAL[kind])})",
+            )
         m.columns[col] = _as_list(headers, f"columns.{col}", path)
     for pf, headers in (raw.get("personal") or {}).items():
         if pf not in PERSONAL_FIELDS:
@@ -98,8 +128,10 @@ def load_mapping(path: Path) -> Mapping:
         m.required.insert(0, ID_COLUMN[kind])
     for col in m.required:
         if col not in m.columns and col not in (raw.get("constants") or {}):
-            raise MappingError(f"{path}: cột bắt buộc '{col}' không có trong 'columns'",
-                               f"{path}: required column '{col}' has no entry in 'columns'")
+            raise MappingError(
+                f"{path}: cột bắt buộc '{col}' không có trong 'columns'",
+                f"{path}: required column '{col}' has no entry in 'columns'",
+            )
     m.masked = _as_list(raw.get("masked"), "masked", path)
     m.null_values = {fold(v) for v in _as_list(raw.get("null_values"), "null_values", path)}
     m.open_values = set(_as_list(raw.get("open_values"), "open_values", path))
@@ -113,8 +145,9 @@ def load_mapping(path: Path) -> Mapping:
     agency = raw.get("agency") or {}
     m.unknown_agency = str(agency.get("unknown", "reject"))
     if m.unknown_agency not in ("reject", "register"):
-        raise MappingError(f"{path}: agency.unknown phải là reject hoặc register",
-                           f"{path}: agency.unknown must be reject or register")
+        raise MappingError(
+            f"{path}: agency.unknown phải là reject hoặc register", f"{path}: agency.unknown must be reject or register"
+        )
     m.register_level = str(agency.get("level", "office"))
     m.due_from_rules = bool((raw.get("due_date") or {}).get("from_rules", True))
     m.date_formats = _as_list(raw.get("date_formats"), "date_formats", path)
@@ -134,6 +167,8 @@ def builtin_mappings() -> list[Mapping]:
 def score_header(mapping: Mapping, cells: list[object]) -> tuple[int, bool]:
     """How many cells of a candidate header row the mapping knows, and whether all required are there."""
     found = {mapping.header_index.get(fold(c)) for c in cells if c is not None}
-    known = sum(1 for c in cells if c is not None and (fold(c) in mapping.header_index or fold(c) in mapping.personal_index))
+    known = sum(
+        1 for c in cells if c is not None and (fold(c) in mapping.header_index or fold(c) in mapping.personal_index)
+    )
     required_ok = all(r in found or r in mapping.constants for r in mapping.required)
     return known, required_ok

@@ -109,15 +109,18 @@ def read_excel(path: Path) -> list[Sheet]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every corrupt-file case
-        raise UnreadableFile(f"{path.name}: không mở được tệp Excel ({exc})",
-                             f"{path.name}: cannot open the Excel file ({exc})") from exc
+        raise UnreadableFile(
+            f"{path.name}: không mở được tệp Excel ({exc})", f"{path.name}: cannot open the Excel file ({exc})"
+        ) from exc
     sheets = []
     for name in wb.sheet_names:
         try:
             sheet = wb.get_sheet_by_name(name)
-        except Exception as exc:  # noqa: BLE001 - a broken sheet is reported, the rest still read
-            raise UnreadableFile(f"{path.name}: không đọc được trang '{name}' ({exc})",
-                                 f"{path.name}: cannot read sheet '{name}' ({exc})") from exc
+        except Exception as exc:
+            raise UnreadableFile(
+                f"{path.name}: không đọc được trang '{name}' ({exc})",
+                f"{path.name}: cannot read sheet '{name}' ({exc})",
+            ) from exc
         sheets.append(Sheet(name, None, _excel_rows(sheet)))
     return sheets
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
@@ -35,16 +36,26 @@ def fold(text: object) -> str:
     """Case-, diacritic-, punctuation- and spacing-insensitive key: 'Ngày tiếp nhận:' -> 'ngay tiep nhan'."""
     if text is None:
         return ""
-    s = strip_diacritics(nfc(str(text))).lower()
+    text = str(text)
+    # Headers, vocabularies and agency names repeat millions of times; long free text does not.
+    return _fold_cached(text) if len(text) <= 80 else _fold(text)
+
+
+def _fold(text: str) -> str:
+    s = strip_diacritics(nfc(text)).lower()
     s = _PUNCT.sub(" ", s.replace("_", " "))
     return _SPACES.sub(" ", s).strip()
+
+
+_fold_cached = lru_cache(maxsize=1 << 16)(_fold)
 
 
 def clean(text: object) -> str | None:
     """NFC, trimmed, inner whitespace collapsed; None for blank."""
     if text is None:
         return None
-    s = _SPACES.sub(" ", nfc(str(text))).strip()
+    s = nfc(str(text))
+    s = (_SPACES.sub(" ", s) if ("  " in s or "\n" in s or "\t" in s or "\r" in s or "\xa0" in s) else s).strip()
     return s or None
 
 
@@ -54,6 +65,5 @@ def agency_key(name: object) -> str:
     for pattern, repl in _AGENCY_ABBREVIATIONS:
         s = pattern.sub(repl, s)
     s = _SPACES.sub(" ", s).strip()
-    if s.startswith("ubnd "):
-        s = s[len("ubnd ") :]
+    s = s.removeprefix("ubnd ")
     return s

@@ -1,0 +1,203 @@
+"""python -m etl: load exports, build the demo warehouse, show what is loaded."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from etl import warehouse
+from etl.errors import EtlError
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _progress(enabled: bool) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} dòng / rows"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not enabled,
+        transient=True,
+    )
+
+
+def run_load(
+    paths: list[Path], db: Path, kind: str | None, mapping: Path | None, as_json: bool, today: date | None = None
+) -> int:
+    """Load each file; print a summary per file; return the exit code."""
+    from etl.load import load_file
+
+    code = 0
+    with _progress(not as_json and err.is_terminal) as progress:
+        for path in paths:
+            task = progress.add_task(Path(path).name, total=None)
+            try:
+                result = load_file(
+                    Path(path), db, kind, mapping, today, on_rows=lambda n, t=task: progress.advance(t, n)
+                )
+            except EtlError as exc:
+                err.print(f"[red]LỖI / ERROR[/red] {exc.vi}\n  {exc.en}", highlight=False)
+                code = 2
+                continue
+            finally:
+                progress.remove_task(task)
+            if as_json:
+                print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+            else:
+                _print_result(result)
+    return code
+
+
+def _print_result(r) -> None:
+    note = " (đã nạp trước đó / already loaded)" if r.already_loaded else ""
+    out.print(f"[bold]{r.file}[/bold] → {r.kind} ({r.mapping}), lô / batch {r.batch_id}{note}", highlight=False)
+    out.print(
+        f"  đọc / read {r.rows_in:,} · mới / new {r.rows_loaded:,} · cập nhật / updated {r.rows_updated:,}"
+        f" · không đổi / unchanged {r.rows_unchanged:,} · loại / rejected {r.rows_rejected:,}",
+        highlight=False,
+    )
+    for rej in r.rejections[:20]:
+        out.print(
+            f"  [yellow]dòng / row {rej.row_number}[/yellow] [{rej.error_type}] {rej.reason_vi}\n      {rej.reason_en}",
+            highlight=False,
+        )
+    if len(r.rejections) > 20:
+        out.print(
+            f"  … {len(r.rejections) - 20:,} lý do khác / more reasons: python -m etl status --rejected",
+            highlight=False,
+        )
+
+
+@click.group()
+def main() -> None:
+    """Nạp dữ liệu CCHC vào kho DuckDB / Load CCHC exports into the DuckDB warehouse."""
+
+
+db_option = click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Warehouse file (default: $CCHC_DB or data/warehouse.duckdb).",
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["complaints", "inspections"]),
+    default=None,
+    help="Kind of export; detected from the headers when not given.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Mapping file for an export format not built in (see docs/mappings.md).",
+)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file on stdout.")
+def load(paths: tuple[Path, ...], kind: str | None, mapping: Path | None, db: Path | None, as_json: bool) -> None:
+    """Load export files (CSV, XLSX, XLS); every row is loaded or listed as rejected."""
+    sys.exit(run_load(list(paths), warehouse.db_path(db), kind, mapping, as_json))
+
+
+@main.command()
+@db_option
+@click.option("--scale", type=float, default=1.0, show_default=True, help="Multiplier of ~100 000 complaints.")
+@click.option("--seed", type=int, default=2025, show_default=True, help="Random seed (same seed, same files).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the demo exports (default: data/demo beside the warehouse).",
+)
+def demo(db: Path | None, scale: float, seed: int, out_dir: Path | None) -> None:
+    """Write demo exports and load them through `load`, the path users take."""
+    from etl.demo import write_demo_exports
+
+    target = warehouse.db_path(db)
+    out_dir = out_dir or target.parent / "demo"
+    err.print(f"Tạo dữ liệu mẫu / writing demo exports → {out_dir}")
+    paths = write_demo_exports(out_dir, scale=scale, seed=seed)
+    sys.exit(run_load(paths, target, None, None, as_json=False))
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option("--rejected", is_flag=True, help="List every rejected row.")
+def status(db: Path | None, as_json: bool, rejected: bool) -> None:
+    """What is loaded: batches, counts, rejected rows, data freshness."""
+    from etl.status import warehouse_status
+
+    target = warehouse.db_path(db)
+    if not target.exists():
+        err.print(f"Chưa có kho dữ liệu {target} / no warehouse yet: run `python -m etl demo` or `load`.")
+        sys.exit(1)
+    st = warehouse_status(target, with_rejections=rejected or as_json)
+    if as_json:
+        print(json.dumps(st, ensure_ascii=False, default=str, indent=2))
+        return
+    out.print(f"[bold]Kho / warehouse[/bold] {target}")
+    out.print(f"Nạp lần cuối / last load: {st['last_load_at']}")
+    for k, v in st["counts"].items():
+        out.print(f"  {k}: {v:,}")
+    out.print(f"Dữ liệu đến ngày / data up to: {st['freshness']}")
+    table = Table("batch", "file", "kind", "loaded at", "in", "new", "upd", "same", "rej")
+    for b in st["batches"]:
+        table.add_row(
+            str(b["batch_id"]),
+            b["file_name"],
+            b["kind"],
+            str(b["loaded_at"])[:19],
+            *(f"{b[k]:,}" for k in ("rows_in", "rows_loaded", "rows_updated", "rows_unchanged", "rows_rejected")),
+        )
+    out.print(table)
+    if rejected:
+        for r in st["rejections"]:
+            out.print(
+                f"{r['file_name']} dòng/row {r['row_number']} [{r['error_type']}] {r['reason_vi']} / {r['reason_en']}",
+                highlight=False,
+            )
+
+
+@main.command()
+@db_option
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Path of the rebuilt warehouse (must not exist).",
+)
+def rebuild(db: Path | None, target: Path) -> None:
+    """Rebuild a warehouse from the archived files, in the original load order."""
+    from etl.status import archived_batches
+
+    source = warehouse.db_path(db)
+    if target.exists():
+        raise click.ClickException(f"{target} đã tồn tại / already exists")
+    code = 0
+    for file_path, mapping_path, kind in archived_batches(source):
+        code = max(code, run_load([file_path], target.resolve(), kind, mapping_path, as_json=False))
+    sys.exit(code)

@@ -1,0 +1,1672 @@
+"""Synthetic demo exports: complaint (PAKN) and inspection files the way officials produce them.
+
+`write_demo_exports(out_dir, scale, seed, today)` writes the files below and returns their paths in
+the order they must be loaded (the update file after the files it updates). Everything is drawn from
+`numpy.random.Generator`s seeded from `seed` (one stream per year and purpose), so the same seed and
+`today` give the same files. Complaints are generated and written one year at a time, in chunks, so
+memory stays bounded at large scales.
+
+Files (at scale 1: about 100 000 complaints from 2021-01-01 to `today`, about 600 inspections):
+
+- ``01_duong_day_nong.csv``: hotline; UTF-8 with BOM, ``,``; 'dd/mm/yyyy HH:MM'.
+- ``02_cthainguyen_<year>.xlsx``: the citizen app, one workbook per year, report layout (national
+  motto and title rows, 'STT' column, real date cells, 'Tổng cộng' row, signature block).
+- ``03_hop_thu_dien_tu.csv``: e-mail and portal; Windows-1258, ``;``, headers without diacritics,
+  'dd-mm-yyyy'. Letters cp1258 has no precomposed form for are written as base letter + combining
+  tone mark, as Windows tools do.
+- ``04_van_ban_truc_tiep.xls``: letters, in person, national portal (legacy .xls, at most
+  ``XLS_MAX_ROWS`` rows); the rest of that channel family goes to ``04b_van_ban_truc_tiep.csv``.
+- ``05_kiem_tra_cong_vu.xlsx``: inspections, one row per finding (xlsxwriter, constant_memory).
+- ``06_cap_nhat_<yyyy-mm>.csv``: the next export: about 2 000 × scale complaints of files 01/02 again
+  with new statuses (open ones resolved, in-progress ones now overdue).
+- ``07_phan_anh_loi.csv``: a dirty file; its defects are counted in ``DIRTY_EXPECTED``.
+
+Agencies are real units valid on each row's date (data/reference, data/agencies/departments.csv):
+before 2025-07-01 old Thái Nguyên communes and districts, after it the 92 new communes and wards;
+departments by their own validity. ``WORSE_AGENCIES`` are clearly slower, more often overdue and
+less liked than the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import holidays
+import numpy as np
+import pandas as pd
+import xlsxwriter
+import xlwt
+
+from etl.textnorm import fold, strip_diacritics
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_DIR = ROOT / "data" / "reference"
+UNITS_2025_CSV = REFERENCE_DIR / "thai_nguyen_units_2025.csv"
+UNITS_PRE2025_CSV = REFERENCE_DIR / "thai_nguyen_bac_kan_units_pre2025.csv"
+DEPARTMENTS_CSV = ROOT / "data" / "agencies" / "departments.csv"
+
+START_DATE = date(2021, 1, 1)
+REFORM_DATE = date(2025, 7, 1)
+APP_MAJORITY_FROM = date(2026, 1, 1)  # channel mix reaches its final shares here
+BASE_COMPLAINTS = 100_000
+BASE_INSPECTIONS = 600
+BASE_UPDATES = 2_000
+UPDATE_LAG_DAYS = 45  # the main files show the update rows as they were this many days ago
+XLS_MAX_ROWS = 65_000
+XLSX_MAX_ROWS = 1_000_000
+CHUNK_ROWS = 50_000
+THAI_NGUYEN_OLD_PROVINCE = "19"
+
+# Provincial bodies and the new communes that are clearly worse (slower, overdue, less liked), with
+# the old unit each continues, so the pattern holds across the 2025 reform.
+WORSE_AGENCIES = {
+    "departments": ["Sở Xây dựng", "Sở Tài nguyên và Môi trường", "Sở Nông nghiệp và Môi trường"],
+    "districts": ["Thành phố Phổ Yên"],
+    "old_communes": ["Phường Ba Hàng", "Xã Bình Thuận"],
+    "new_communes": ["Phường Phổ Yên", "Xã Đại Từ"],
+}
+
+# Deliberate defects of 07_phan_anh_loi.csv, one defect per row. Keys with a dash are the loader's
+# error_type codes; a rejected row is listed once.
+DIRTY_EXPECTED = {
+    "rows": 200,  # data rows (rows_in); blank lines are not rows
+    "blank_lines": 4,  # 2 empty lines and 2 lines of bare separators
+    "missing-id": 3,
+    "nonexistent-date": 3,  # '31/02/2024' as the received date
+    "unparseable-date": 3,  # received date that is not a date at all
+    "future-date": 3,  # received after today
+    "resolved-before-received": 3,
+    "unknown-agency": 3,  # 'UBND xã Không Tồn Tại'
+    "misspelled-agency": 2,  # 'UBND phuong Duc Xuann' (the loader reports it as unknown-agency)
+    "duplicate-id": 3,  # IDs written twice with different values: the later row wins
+    "varied-spelling": 40,  # good rows naming the agency without diacritics / 'Ủy ban nhân dân' / extra spaces
+    "rejected": 23,  # rows_rejected: every defect row plus the 3 superseded duplicates
+    "loaded": 177,  # distinct complaints that land
+}
+DIRTY_UNKNOWN_AGENCY = "UBND xã Không Tồn Tại"
+DIRTY_MISSPELLED_AGENCY = "UBND phuong Duc Xuann"
+
+# ---------------------------------------------------------------- vocabulary (codes -> labels)
+
+CHANNELS = ["hotline", "email", "app", "portal", "in_person", "letter", "national_portal"]
+HOTLINE, EMAIL, APP, PORTAL, IN_PERSON, LETTER, NATIONAL_PORTAL = range(7)
+OFFICE_CHANNELS = [IN_PERSON, LETTER]  # only on working days
+FAM_DDN, FAM_APP, FAM_EM, FAM_VB = range(4)
+CHANNEL_FAMILY = np.array([FAM_DDN, FAM_EM, FAM_APP, FAM_EM, FAM_VB, FAM_VB, FAM_VB])
+FAMILY_PREFIX = ["DDN", "APP", "EM", "VB"]
+MIX_2021 = np.array([0.30, 0.10, 0.07, 0.08, 0.17, 0.23, 0.05])
+MIX_2026 = np.array([0.12, 0.05, 0.60, 0.05, 0.06, 0.05, 0.07])
+
+KINDS = ["feedback", "petition", "complaint", "denunciation"]
+KIND_P_OFFICE = np.array([0.45, 0.25, 0.20, 0.10])
+KIND_P_OTHER = np.array([0.68, 0.24, 0.06, 0.02])
+KIND_DUE_WORKDAYS = np.array([10, 15, 0, 0])  # complaint / denunciation: 30 calendar days
+KIND_MEDIAN_DAYS = np.array([5.0, 7.0, 18.0, 22.0])
+
+CATEGORIES = ["harassment", "causing_trouble", "delay", "attitude", "procedures", "land", "construction",
+              "environment", "infrastructure", "social_policy", "health_education", "other"]
+C = {c: i for i, c in enumerate(CATEGORIES)}
+CAT_P = np.array([0.03, 0.04, 0.06, 0.05, 0.15, 0.16, 0.10, 0.09, 0.12, 0.08, 0.07, 0.05])
+CONDUCT_CATS = np.array([C["harassment"], C["causing_trouble"], C["delay"], C["attitude"]])
+
+STATUSES = ["new", "in_progress", "resolved", "overdue", "transferred", "out_of_remit"]
+NEW, IN_PROGRESS, RESOLVED, OVERDUE, TRANSFERRED, OUT_OF_REMIT = range(6)
+SATISFACTION = ["very_dissatisfied", "dissatisfied", "neutral", "satisfied", "very_satisfied"]  # score 1..5
+
+_KIND_LABELS = {"feedback": ["Phản ánh"], "petition": ["Kiến nghị"], "complaint": ["Khiếu nại"],
+                "denunciation": ["Tố cáo"]}
+_SAT_LABELS = {"very_dissatisfied": ["Rất không hài lòng"], "dissatisfied": ["Không hài lòng"],
+               "neutral": ["Bình thường"], "satisfied": ["Hài lòng"], "very_satisfied": ["Rất hài lòng"]}
+
+# Labels as each export system writes them; every one is listed in etl/mappings/pakn.yaml.
+PROFILES: dict[str, dict] = {
+    "ddn": {
+        "channel": {"hotline": ["Đường dây nóng", "Đường dây nóng", "Đường dây nóng", "Tổng đài 1022"],
+                    "app": ["C-ThaiNguyen"]},
+        "kind": _KIND_LABELS,
+        "category": {"harassment": ["Nhũng nhiễu, gây phiền hà"], "causing_trouble": ["Gây phiền hà, khó khăn"],
+                     "delay": ["Chậm trễ"], "attitude": ["Thái độ ứng xử"], "procedures": ["Thủ tục hành chính"],
+                     "land": ["Đất đai"], "construction": ["Trật tự xây dựng"], "environment": ["Môi trường"],
+                     "infrastructure": ["Giao thông, hạ tầng"], "social_policy": ["Chính sách xã hội"],
+                     "health_education": ["Y tế, giáo dục"], "other": ["Khác"]},
+        "status": {"new": ["Mới tiếp nhận"], "in_progress": ["Đang xử lý"], "resolved": ["Đã xử lý"],
+                   "overdue": ["Quá hạn"], "transferred": ["Chuyển cơ quan khác"],
+                   "out_of_remit": ["Không thuộc thẩm quyền"]},
+        "satisfaction": _SAT_LABELS,
+        "agency_style": [0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
+    },
+    "app": {
+        "channel": {"app": ["C-ThaiNguyen"]},
+        "kind": _KIND_LABELS,
+        "category": {"harassment": ["Nhũng nhiễu"], "causing_trouble": ["Gây phiền hà"],
+                     "delay": ["Chậm giải quyết"], "attitude": ["Thái độ phục vụ"],
+                     "procedures": ["Giải quyết TTHC"], "land": ["Quản lý đất đai"], "construction": ["Xây dựng"],
+                     "environment": ["Ô nhiễm môi trường"], "infrastructure": ["Hạ tầng"],
+                     "social_policy": ["An sinh xã hội"], "health_education": ["Y tế, giáo dục"],
+                     "other": ["Lĩnh vực khác"]},
+        "status": {"new": ["Chờ xử lý"], "in_progress": ["Đang giải quyết"], "resolved": ["Đã giải quyết"],
+                   "overdue": ["Quá hạn xử lý"], "transferred": ["Chuyển cơ quan có thẩm quyền"],
+                   "out_of_remit": ["Không thuộc thẩm quyền giải quyết"]},
+        "satisfaction": {"very_dissatisfied": ["Rất không hài lòng"], "dissatisfied": ["Chưa hài lòng"],
+                         "neutral": ["Bình thường"], "satisfied": ["Hài lòng"], "very_satisfied": ["Rất hài lòng"]},
+        "agency_style": [2, 2, 2, 2, 2, 2, 2, 0, 0, 0],
+    },
+    "em": {
+        "channel": {"email": ["Hộp thư điện tử", "Hộp thư điện tử", "Email"],
+                    "portal": ["Cổng thông tin điện tử", "Cổng TTĐT"]},
+        "kind": {"feedback": ["Phản ánh"], "petition": ["Kiến nghị", "Đề nghị"], "complaint": ["Khiếu nại"],
+                 "denunciation": ["Tố cáo"]},
+        "category": {"harassment": ["Sách nhiễu"], "causing_trouble": ["Gây khó khăn"], "delay": ["Trễ hẹn"],
+                     "attitude": ["Thái độ"], "procedures": ["TTHC"], "land": ["Đất đai"],
+                     "construction": ["Xây dựng"], "environment": ["Tài nguyên môi trường"],
+                     "infrastructure": ["Giao thông"], "social_policy": ["Lao động, việc làm"],
+                     "health_education": ["Giáo dục", "Y tế"], "other": ["Khác"]},
+        "status": {"new": ["Mới"], "in_progress": ["Đang xử lý"], "resolved": ["Đã trả lời"],
+                   "overdue": ["Trễ hạn"], "transferred": ["Đã chuyển"], "out_of_remit": ["Không thuộc thẩm quyền"]},
+        "satisfaction": _SAT_LABELS,
+        "agency_style": [0, 0, 0, 0, 0, 2, 2, 2, 2, 2],
+    },
+    "vb": {
+        "channel": {"letter": ["Đơn thư", "Đơn thư", "Văn bản", "Bưu chính"],
+                    "in_person": ["Tiếp công dân", "Tiếp công dân", "Trực tiếp"],
+                    "national_portal": ["Cổng Dịch vụ công quốc gia", "Cổng Dịch vụ công quốc gia", "DVCQG"]},
+        "kind": {"feedback": ["Phản ánh"], "petition": ["Kiến nghị"], "complaint": ["Khiếu nại"],
+                 "denunciation": ["Tố cáo"]},
+        "category": {"harassment": ["Nhũng nhiễu"], "causing_trouble": ["Gây phiền hà, khó khăn"],
+                     "delay": ["Chậm giải quyết"], "attitude": ["Văn hóa ứng xử"],
+                     "procedures": ["Thủ tục hành chính"], "land": ["Đất đai"], "construction": ["Quy hoạch xây dựng"],
+                     "environment": ["Môi trường"], "infrastructure": ["Giao thông, hạ tầng"],
+                     "social_policy": ["Chế độ chính sách"], "health_education": ["Y tế, giáo dục"],
+                     "other": ["Khác"]},
+        "status": {"new": ["Chưa xử lý"], "in_progress": ["Đang thụ lý"], "resolved": ["Đã giải quyết"],
+                   "overdue": ["Quá hạn"], "transferred": ["Chuyển đơn"], "out_of_remit": ["Lưu đơn"]},
+        "satisfaction": _SAT_LABELS,
+        "agency_style": [1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
+    },
+}
+UPDATE_AGENCY_STYLE = [2, 2, 2, 2, 2, 2, 2, 0, 0, 0]
+
+DDN_HEADER = ["Mã phản ánh", "Ngày tiếp nhận", "Kênh tiếp nhận", "Loại đơn", "Lĩnh vực", "Họ và tên",
+              "Số điện thoại", "Địa chỉ", "Nội dung", "Cơ quan được giao xử lý", "Hạn xử lý", "Ngày hoàn thành",
+              "Trạng thái", "Mức độ hài lòng"]
+UPDATE_HEADER = DDN_HEADER[:7] + ["Email"] + DDN_HEADER[7:]
+APP_HEADER = ["STT", "Mã", "Ngày nhận", "Nguồn", "Hình thức", "Lĩnh vực", "Người phản ánh", "Điện thoại", "Email",
+              "Nội dung", "Đơn vị xử lý", "Hạn giải quyết", "Ngày xử lý xong", "Trạng thái", "Mức độ hài lòng"]
+APP_WIDTHS = [6, 17, 16, 13, 11, 18, 22, 12, 28, 60, 34, 13, 13, 18, 16]
+EM_HEADER = ["Ma", "Ngay tiep nhan", "Kenh", "Loai", "Linh vuc", "Ho ten", "Email", "Noi dung", "Co quan xu ly",
+             "Han xu ly", "Ngay tra loi", "Trang thai"]
+VB_HEADER = ["Số hiệu", "Ngày nhận", "Nguồn", "Loại", "Lĩnh vực", "Họ tên", "Số CCCD / CMND", "Nội dung",
+             "Đơn vị xử lý", "Hạn giải quyết", "Ngày trả lời", "Tình trạng"]
+INSPECTION_HEADER = ["STT", "Mã đợt kiểm tra", "Ngày kiểm tra", "Hình thức kiểm tra", "Đoàn kiểm tra",
+                     "Đơn vị chủ trì", "Cơ quan được kiểm tra", "Số CBCCVC được kiểm tra", "Mã vi phạm",
+                     "Nhóm vi phạm", "Mô tả vi phạm", "Số người vi phạm", "Hình thức xử lý", "Kiến nghị",
+                     "Hạn khắc phục", "Ngày khắc phục"]
+INSPECTION_WIDTHS = [6, 14, 12, 16, 34, 18, 34, 12, 16, 26, 50, 10, 22, 50, 12, 12]
+
+# ---------------------------------------------------------------- inspections vocabulary
+
+INSPECTION_TYPES = ["planned", "unannounced", "self", "joint"]
+INSPECTION_TYPE_P = np.array([0.45, 0.25, 0.20, 0.10])
+INSPECTION_TYPE_LABELS = {"planned": ["Theo kế hoạch", "Theo kế hoạch", "Định kỳ"],
+                          "unannounced": ["Đột xuất", "Đột xuất", "Kiểm tra đột xuất"],
+                          "self": ["Tự kiểm tra"], "joint": ["Phối hợp", "Liên ngành"]}
+VIOLATIONS = ["working_hours", "rules", "conduct", "no_badge", "attitude", "harassment", "late_procedure", "other"]
+VIOLATION_P = np.array([0.20, 0.12, 0.12, 0.15, 0.12, 0.05, 0.18, 0.06])
+VIOLATION_P_WORSE = np.array([0.10, 0.08, 0.10, 0.07, 0.20, 0.15, 0.27, 0.03])
+VIOLATION_LABELS = {
+    "working_hours": ["Giờ giấc làm việc", "Đi muộn về sớm"],
+    "rules": ["Nội quy, quy chế", "Quy chế làm việc"],
+    "conduct": ["Quy tắc ứng xử / văn hóa công sở", "Văn hóa công sở"],
+    "no_badge": ["Không đeo thẻ", "Không đeo thẻ công chức"],
+    "attitude": ["Thái độ phục vụ"],
+    "harassment": ["Nhũng nhiễu / gây phiền hà", "Gây phiền hà"],
+    "late_procedure": ["Giải quyết TTHC trễ hạn / sai quy trình", "TTHC trễ hạn", "Sai quy trình"],
+    "other": ["Vi phạm khác"],
+}
+HANDLINGS = ["reminder", "self_criticism", "reprimand", "warning", "demotion", "dismissal", "other"]
+HANDLING_LABELS = {"reminder": ["Nhắc nhở", "Nhắc nhở, chấn chỉnh"],
+                   "self_criticism": ["Kiểm điểm rút kinh nghiệm", "Yêu cầu kiểm điểm"],
+                   "reprimand": ["Khiển trách"], "warning": ["Cảnh cáo"], "demotion": ["Hạ bậc lương", "Giáng chức"],
+                   "dismissal": ["Buộc thôi việc"], "other": ["Khác"]}
+# P(handling | violation category), rows in VIOLATIONS order, columns in HANDLINGS order.
+HANDLING_P = np.array([
+    [0.70, 0.25, 0.04, 0.01, 0.00, 0.00, 0.00],
+    [0.60, 0.30, 0.07, 0.02, 0.00, 0.00, 0.01],
+    [0.55, 0.35, 0.08, 0.02, 0.00, 0.00, 0.00],
+    [0.85, 0.15, 0.00, 0.00, 0.00, 0.00, 0.00],
+    [0.45, 0.40, 0.12, 0.03, 0.00, 0.00, 0.00],
+    [0.10, 0.30, 0.30, 0.20, 0.07, 0.03, 0.00],
+    [0.40, 0.45, 0.10, 0.04, 0.00, 0.00, 0.01],
+    [0.50, 0.30, 0.05, 0.02, 0.00, 0.00, 0.13],
+])
+
+# ---------------------------------------------------------------- people and text
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
+            "Ma", "Hà", "Nông", "La", "Triệu", "Lương", "Đàm", "Lục", "Mai", "Đinh", "Chu"]
+SURNAME_W = np.array([30, 8, 7, 5, 5, 3, 2, 2, 2, 1, 2, 3, 1, 2, 3, 2, 1, 1, 2, 1, 1, 1, 2, 1], dtype=float)
+MIDDLE_M = ["Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh", "Công", "Mạnh", "Tiến", "Ngọc", "Đình"]
+MIDDLE_F = ["Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng", "Phương", "Kim", "Thùy"]
+GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long", "Mạnh", "Nam", "Phong",
+           "Quân", "Sơn", "Thắng", "Thành", "Trung", "Tuấn", "Việt", "Hiếu", "Kiên", "Lâm", "Tùng"]
+GIVEN_F = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hoa", "Hương", "Huyền", "Lan", "Liên", "Linh",
+           "Loan", "Mai", "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Thảo", "Thủy", "Trang", "Vân", "Yến"]
+PHONE_PREFIXES = ["032", "033", "034", "035", "036", "037", "038", "039", "056", "058", "070", "076", "077", "078",
+                  "079", "081", "082", "083", "084", "085", "086", "088", "089", "090", "091", "093", "094", "096",
+                  "097", "098"]
+EMAIL_DOMAINS = ["gmail.com", "gmail.com", "gmail.com", "gmail.com", "gmail.com", "gmail.com", "yahoo.com",
+                 "outlook.com", "hotmail.com", "icloud.com"]
+SIGNERS = ["Nguyễn Thị Hồng Nhung", "Trần Văn Hùng", "Lê Thị Thu Hà", "Phạm Quang Minh", "Hoàng Thị Lan",
+           "Dương Văn Tuấn", "Ma Thị Hương", "Đỗ Đức Thắng"]
+
+# {p}: a commune as written in a sentence ('xã Tân Cương'); {n}: a small number; {y}: a year.
+CONTENT_TEMPLATES = {
+    "harassment": [
+        "Cán bộ địa chính {p} gợi ý người dân phải bồi dưỡng mới giải quyết hồ sơ.",
+        "Phản ánh việc công chức bộ phận một cửa {p} yêu cầu nộp thêm khoản tiền ngoài quy định.",
+        "Người dân bị yêu cầu bổ sung giấy tờ {n} lần, có dấu hiệu nhũng nhiễu khi làm thủ tục tại {p}.",
+    ],
+    "causing_trouble": [
+        "Hồ sơ đã đầy đủ nhưng cán bộ tại {p} vẫn yêu cầu bổ sung giấy tờ không có trong quy định.",
+        "Người dân phải đi lại {n} lần mới được tiếp nhận hồ sơ tại {p}.",
+        "Đề nghị chấn chỉnh việc gây khó khăn cho người dân khi xin xác nhận tại {p}.",
+    ],
+    "delay": [
+        "Hồ sơ nộp từ {n} tháng trước tại {p} đến nay vẫn chưa có kết quả, đã quá hạn trả kết quả.",
+        "Đề nghị giải quyết dứt điểm đơn đã gửi {n} tuần trước nhưng chưa được trả lời.",
+        "Việc chi trả chế độ tại {p} bị chậm {n} tháng so với quy định.",
+    ],
+    "attitude": [
+        "Cán bộ tiếp dân tại {p} có thái độ thiếu tôn trọng, nói trống không với người dân.",
+        "Công chức bộ phận một cửa {p} dùng điện thoại riêng trong giờ làm việc, không hướng dẫn người dân.",
+        "Phản ánh thái độ phục vụ chưa đúng mực của cán bộ khi người dân hỏi về thủ tục tại {p}.",
+    ],
+    "procedures": [
+        "Đề nghị hướng dẫn thủ tục đăng ký khai sinh cho con tại {p}.",
+        "Không nộp được hồ sơ trực tuyến trên Cổng dịch vụ công, hệ thống báo lỗi {n} lần.",
+        "Đề nghị công khai đầy đủ thành phần hồ sơ chứng thực tại {p}.",
+        "Kiến nghị rút ngắn thời gian cấp giấy chứng nhận đăng ký hộ kinh doanh.",
+    ],
+    "land": [
+        "Đề nghị cấp giấy chứng nhận quyền sử dụng đất cho thửa đất gia đình sử dụng ổn định từ năm {y}.",
+        "Tranh chấp ranh giới đất với hộ liền kề tại {p}, đề nghị chính quyền giải quyết.",
+        "Kiến nghị về giá bồi thường khi thu hồi đất làm dự án tại {p}.",
+        "Phản ánh việc lấn chiếm đất công tại {p}.",
+    ],
+    "construction": [
+        "Hộ gia đình tại {p} xây nhà vượt quá số tầng được cấp phép.",
+        "Công trình xây dựng trái phép trên đất nông nghiệp tại {p}.",
+        "Công trình thi công gây nứt tường nhà dân liền kề tại {p}.",
+    ],
+    "environment": [
+        "Cơ sở chăn nuôi tại {p} xả nước thải gây ô nhiễm, mùi hôi kéo dài.",
+        "Rác thải không được thu gom {n} ngày nay tại {p}.",
+        "Xe chở vật liệu làm rơi vãi đất đá, bụi bẩn trên đường qua {p}.",
+    ],
+    "infrastructure": [
+        "Đường liên xóm tại {p} xuống cấp, nhiều ổ gà gây mất an toàn giao thông.",
+        "Đèn chiếu sáng công cộng tại {p} bị hỏng {n} tuần chưa được sửa chữa.",
+        "Khu dân cư tại {p} mất nước sinh hoạt {n} ngày.",
+    ],
+    "social_policy": [
+        "Đề nghị xem xét hỗ trợ hộ nghèo cho gia đình tại {p}.",
+        "Chưa nhận được trợ cấp bảo trợ xã hội {n} tháng nay.",
+        "Kiến nghị giải quyết chế độ cho người có công với cách mạng tại {p}.",
+    ],
+    "health_education": [
+        "Trạm y tế {p} thiếu thuốc điều trị bệnh mãn tính.",
+        "Phản ánh việc thu các khoản ngoài quy định tại trường học trên địa bàn {p}.",
+        "Đề nghị bố trí thêm giáo viên cho điểm trường tại {p}.",
+    ],
+    "other": [
+        "Đề nghị cung cấp thông tin về kế hoạch tổ chức lễ hội tại {p}.",
+        "Phản ánh tiếng ồn từ hoạt động karaoke kéo dài đến khuya tại {p}.",
+        "Kiến nghị lắp đặt camera an ninh tại khu dân cư {p}.",
+    ],
+}
+CONTACT_P = np.array([0.86, 0.07, 0.035, 0.035])  # none, phone, e-mail, CCCD embedded in the text
+
+VIOLATION_TEMPLATES = {
+    "working_hours": ["{n} công chức đến muộn quá 15 phút so với giờ làm việc.",
+                      "Công chức bộ phận một cửa vắng mặt tại vị trí làm việc không có lý do."],
+    "rules": ["Không thực hiện đúng quy chế làm việc của cơ quan.",
+              "Sổ theo dõi hồ sơ không được cập nhật đầy đủ theo quy định."],
+    "conduct": ["Trang phục không đúng quy định tại nơi làm việc.",
+                "Sử dụng điện thoại cho việc riêng khi đang tiếp công dân."],
+    "no_badge": ["{n} công chức không đeo thẻ trong giờ làm việc.",
+                 "Không đeo thẻ công chức khi tiếp nhận hồ sơ."],
+    "attitude": ["Cán bộ tiếp nhận hồ sơ có thái độ thiếu niềm nở với người dân.",
+                 "Không hướng dẫn đầy đủ, rõ ràng cho người dân khi làm thủ tục."],
+    "harassment": ["Yêu cầu người dân bổ sung giấy tờ ngoài quy định.",
+                   "Có biểu hiện gây phiền hà khi giải quyết hồ sơ đất đai."],
+    "late_procedure": ["{n} hồ sơ TTHC giải quyết quá hạn nhưng không có văn bản xin lỗi.",
+                       "Tiếp nhận hồ sơ không đúng quy trình, không cập nhật lên hệ thống."],
+    "other": ["Chưa niêm yết công khai số điện thoại đường dây nóng.",
+              "Chưa bố trí hòm thư góp ý tại bộ phận một cửa."],
+}
+RECOMMENDATION_TEMPLATES = [
+    "Đề nghị thủ trưởng đơn vị chấn chỉnh, khắc phục ngay và báo cáo kết quả về Sở Nội vụ.",
+    "Đề nghị tổ chức kiểm điểm cá nhân vi phạm, báo cáo kết quả trong thời hạn quy định.",
+    "Đề nghị rà soát quy trình, khắc phục tồn tại và báo cáo bằng văn bản.",
+]
+DEPARTMENT_DOMAIN = {
+    "xay-dung": "construction", "giao-thong-van-tai": "infrastructure", "tai-nguyen-moi-truong": "land",
+    "nong-nghiep-moi-truong": "land", "lao-dong-tbxh": "social_policy", "noi-vu": "procedures",
+    "y-te": "health_education", "giao-duc-dao-tao": "health_education", "tai-chinh": "procedures",
+    "ke-hoach-dau-tu": "procedures", "tu-phap": "procedures", "ban-quan-ly-kcn": "environment",
+    "ban-dan-toc": "social_policy", "dan-toc-ton-giao": "social_policy",
+}
+# Provincial bodies from the most to the least complained about (Zipf ranks).
+DEPARTMENT_ORDER = ["xay-dung", "tai-nguyen-moi-truong", "giao-thong-van-tai", "lao-dong-tbxh", "tai-chinh", "y-te",
+                    "giao-duc-dao-tao", "nong-nghiep-ptnt", "ke-hoach-dau-tu", "noi-vu", "cong-thuong", "tu-phap",
+                    "thanh-tra", "ban-quan-ly-kcn", "thong-tin-truyen-thong", "van-hoa-the-thao-du-lich",
+                    "khoa-hoc-cong-nghe", "ban-dan-toc", "nong-nghiep-moi-truong", "dan-toc-ton-giao"]
+LEVEL_COMMUNE, LEVEL_DISTRICT, LEVEL_DEPARTMENT = range(3)
+LEVEL_SHARE_OLD = {LEVEL_COMMUNE: 0.60, LEVEL_DISTRICT: 0.15, LEVEL_DEPARTMENT: 0.25}
+LEVEL_SHARE_NEW = {LEVEL_COMMUNE: 0.70, LEVEL_DEPARTMENT: 0.30}
+INSPECTION_LEVEL_SHARE_OLD = {LEVEL_COMMUNE: 0.50, LEVEL_DISTRICT: 0.20, LEVEL_DEPARTMENT: 0.30}
+INSPECTION_LEVEL_SHARE_NEW = {LEVEL_COMMUNE: 0.65, LEVEL_DEPARTMENT: 0.35}
+
+_EPOCH_ORD = date(1970, 1, 1).toordinal()
+_EXCEL_OFFSET = 25569  # Excel serial of 1970-01-01
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _dnum(d: date) -> int:
+    return d.toordinal() - _EPOCH_ORD
+
+
+def _ddate(n: int) -> date:
+    return date.fromordinal(int(n) + _EPOCH_ORD)
+
+
+def _lut(table: dict[str, list[str]], codes: list[str], width: int = 12) -> np.ndarray:
+    """codes x width array of labels (the list cycled), so label = lut[code, k % width]."""
+    out = np.empty((len(codes), width), dtype=object)
+    for i, code in enumerate(codes):
+        labels = table.get(code) or [""]
+        for k in range(width):
+            out[i, k] = labels[k % len(labels)]
+    return out
+
+
+# ---------------------------------------------------------------- holidays and Tết
+
+
+def vn_holidays(first_year: int, last_year: int) -> dict[date, str]:
+    """Vietnamese public holidays (English names) from the `holidays` package."""
+    return dict(holidays.VN(years=range(first_year, last_year + 1), language="en_US"))
+
+
+def tet_days(first_year: int, last_year: int) -> dict[int, date]:
+    """First day of the lunar new year (mùng 1 Tết) per year, from holidays.VN."""
+    out = {}
+    for d, name in vn_holidays(first_year, last_year).items():
+        if name.strip().lower() == "lunar new year":
+            out[d.year] = d
+    return out
+
+
+def _tet_blocks(hol: dict[date, str]) -> list[tuple[date, date]]:
+    """Tết holidays as (first, last) day, stretched over the weekends that touch them."""
+    days = sorted(d for d, n in hol.items() if "lunar new year" in n.lower())
+    blocks: list[list[date]] = []
+    for d in days:
+        if blocks and (d - blocks[-1][1]).days <= 1:
+            blocks[-1][1] = d
+        else:
+            blocks.append([d, d])
+    out = []
+    for a, b in blocks:
+        while (a - timedelta(days=1)).weekday() >= 5:
+            a -= timedelta(days=1)
+        while (b + timedelta(days=1)).weekday() >= 5:
+            b += timedelta(days=1)
+        out.append((a, b))
+    return out
+
+
+# ---------------------------------------------------------------- agencies
+
+
+class _Units:
+    """Every unit the demo may name, with display spellings, validity, volume weights and quality."""
+
+    def __init__(self, seed: int):
+        rng = np.random.default_rng([seed, 0xA6E])
+        new = pd.read_csv(UNITS_2025_CSV, dtype=str, keep_default_na=False)
+        pre = pd.read_csv(UNITS_PRE2025_CSV, dtype=str, keep_default_na=False)
+        dep = pd.read_csv(DEPARTMENTS_CSV, dtype=str, keep_default_na=False)
+        districts = pre[pre.level == "district"]
+        communes = pre[pre.level == "commune"]
+        district_by_code = {r.code: r for r in districts.itertuples()}
+
+        recs: list[dict] = []
+        # Old communes (all 280: their weights flow to the new communes; only old Thái Nguyên ones are used).
+        folded = communes.short_name.map(fold)
+        ambiguous = folded.duplicated(keep=False).to_numpy()
+        ranks = rng.permutation(len(communes)) + 1
+        worse_old = set(WORSE_AGENCIES["old_communes"])
+        top = iter(rng.permutation(np.arange(1, 13)))
+        names = communes.name.tolist()
+        for i, r in enumerate(communes.itertuples()):
+            d = district_by_code[r.parent_district_code]
+            rank = next(top) if r.name in worse_old else ranks[i] + 12
+            w = 1.0 / rank**0.8 * (1.0 if r.old_province_code == THAI_NGUYEN_OLD_PROVINCE else 0.4)
+            recs.append(dict(
+                name=r.name, short=r.short_name, utype=r.type, level=LEVEL_COMMUNE, era="old", key=r.code,
+                qualifier=f", {d.type} {d.short_name}" if ambiguous[i] else "",
+                district=f"{d.type} {d.short_name}", pool=r.old_province_code == THAI_NGUYEN_OLD_PROVINCE,
+                weight=w, worse=r.name in worse_old, successors=r.successor_2025_codes.split(";"),
+                vf=None, vt=REFORM_DATE - timedelta(days=1)))
+        assert len(set(names)) >= len(names) - 1  # one same-named pair (Phường Trung Thành), qualified above
+        # Old districts of Thái Nguyên.
+        tn_districts = districts[districts.old_province_code == THAI_NGUYEN_OLD_PROVINCE]
+        fixed = {"Thành phố Thái Nguyên": 1, "Thành phố Phổ Yên": 2}
+        others = iter(rng.permutation(np.arange(3, len(tn_districts) + 1)))
+        for r in tn_districts.itertuples():
+            rank = fixed.get(r.name) or next(others)
+            recs.append(dict(
+                name=r.name, short=r.short_name, utype=r.type, level=LEVEL_DISTRICT, era="old", key=r.code,
+                qualifier="", district="", pool=True, weight=1.0 / rank, worse=r.name in WORSE_AGENCIES["districts"],
+                successors=[], vf=None, vt=REFORM_DATE - timedelta(days=1)))
+        # New communes: volume of their predecessors (split old units count half to each).
+        old_w: dict[str, float] = {}
+        for rec in recs:
+            if rec["level"] == LEVEL_COMMUNE:
+                for code in rec["successors"]:
+                    old_w[code] = old_w.get(code, 0.0) + rec["weight"] / len(rec["successors"])
+        for r in new.itertuples():
+            recs.append(dict(
+                name=r.name, short=r.short_name, utype=r.type, level=LEVEL_COMMUNE, era="new", key=r.code,
+                qualifier="", district="", pool=True, weight=old_w.get(r.code, 0.01) * rng.lognormal(0, 0.15),
+                worse=r.name in WORSE_AGENCIES["new_communes"], successors=[], vf=REFORM_DATE, vt=None))
+        # Departments: Zipf over DEPARTMENT_ORDER; a successor also takes its predecessors' volume.
+        order = {slug: i + 1 for i, slug in enumerate(DEPARTMENT_ORDER)}
+        for r in dep.itertuples():
+            rank = order.get(r.slug, len(order) + 1)
+            recs.append(dict(
+                name=r.name, short=r.short_name, utype=r.unit_type, level=LEVEL_DEPARTMENT, era="dept", key=r.slug,
+                qualifier="", district="", pool=True, weight=1.0 / rank**0.9,
+                worse=r.name in WORSE_AGENCIES["departments"], successors=[r.successor_slug] if r.successor_slug else [],
+                vf=date.fromisoformat(r.valid_from) if r.valid_from else None,
+                vt=date.fromisoformat(r.valid_to) if r.valid_to else None))
+        self.recs = recs
+        n = len(recs)
+        self.n = n
+        self.level = np.array([r["level"] for r in recs])
+        self.worse = np.array([r["worse"] for r in recs])
+        self.speed = rng.lognormal(0.0, 0.2, n) * np.where(self.worse, 2.6, 1.0)
+        self.domain = np.array([C[DEPARTMENT_DOMAIN[r["key"]]] if r["level"] == LEVEL_DEPARTMENT
+                                and r["key"] in DEPARTMENT_DOMAIN else -1 for r in recs])
+        self.valid_from = [r["vf"] for r in recs]
+        self.valid_to = [r["vt"] for r in recs]
+        # Display spellings: 0 'UBND xã X', 1 'Ủy ban nhân dân xã X', 2 the official name ('Xã X').
+        self.names = np.empty((3, n), dtype=object)
+        self.place = np.empty(n, dtype=object)  # as in a sentence: 'xã Tân Cương'
+        self.address = np.empty(n, dtype=object)  # end of a postal address
+        for i, r in enumerate(recs):
+            if r["level"] == LEVEL_DEPARTMENT:
+                self.names[:, i] = r["name"]
+                continue
+            low = f"{r['utype']} {r['short']}"
+            q = r["qualifier"]
+            self.names[0, i] = f"UBND {low}{q}"
+            self.names[1, i] = f"Ủy ban nhân dân {low}{q}"
+            self.names[2, i] = f"{r['name']}{q}"
+            self.place[i] = low
+            tail = f", {r['district']}" if r["district"] else ""
+            self.address[i] = f"{low}{tail}, tỉnh Thái Nguyên"
+        self.name_to_index = {(r["name"], r["era"]): i for i, r in enumerate(recs)}
+        self._base = np.array([r["weight"] for r in recs])
+        self._slug_index = {r["key"]: i for i, r in enumerate(recs) if r["level"] == LEVEL_DEPARTMENT}
+
+    def valid_over(self, i: int, first: date, last: date) -> bool:
+        vf, vt = self.valid_from[i], self.valid_to[i]
+        return (vf is None or vf <= first) and (vt is None or vt >= last)
+
+    def weights(self, first: date, last: date) -> np.ndarray:
+        """Complaint-volume weight of every unit valid over [first, last] (0 for the others)."""
+        w = np.zeros(self.n)
+        for i, r in enumerate(self.recs):
+            if r["pool"] and self.valid_over(i, first, last):
+                w[i] = self._base[i]
+        # A department absorbs the volume of the predecessors that no longer exist.
+        for i, r in enumerate(self.recs):
+            if r["level"] == LEVEL_DEPARTMENT and r["successors"] and not self.valid_over(i, first, first):
+                j = self._slug_index[r["successors"][0]]
+                if w[j] > 0:
+                    w[j] += self._base[i]
+        return w
+
+    def pool(self, first: date, last: date, shares: dict[int, float], power: float = 1.0,
+             uniform: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(unit indices, probabilities) for one period: level shares, Zipf-like volume within a level."""
+        w = self.weights(first, last)
+        if uniform:
+            w = (w > 0).astype(float)
+        w = w**power
+        p = np.zeros(self.n)
+        for level, share in shares.items():
+            m = (self.level == level) & (w > 0)
+            if m.any():
+                p[m] = share * w[m] / w[m].sum()
+        idx = np.flatnonzero(p > 0)
+        return idx, p[idx] / p[idx].sum()
+
+
+# ---------------------------------------------------------------- context
+
+
+class _Context:
+    def __init__(self, scale: float, seed: int, today: date):
+        self.scale, self.seed, self.today = scale, seed, today
+        self.today_num = _dnum(today)
+        self.start_num = _dnum(START_DATE)
+        self.units = _Units(seed)
+        hol = vn_holidays(START_DATE.year - 1, today.year + 2)
+        self.hol = np.array(sorted(hol), dtype="datetime64[D]")
+        self.tet_blocks = _tet_blocks(hol)
+        # Periods over which the set of valid units does not change.
+        bounds = {START_DATE, REFORM_DATE}
+        for vf, vt in zip(self.units.valid_from, self.units.valid_to, strict=True):
+            if vf:
+                bounds.add(vf)
+            if vt:
+                bounds.add(vt + timedelta(days=1))
+        far = date(today.year + 5, 1, 1)
+        cuts = sorted(b for b in bounds if START_DATE <= b < far) + [far]
+        self.eras = [(cuts[i], cuts[i + 1] - timedelta(days=1)) for i in range(len(cuts) - 1)]
+        self.era_starts = np.array([_dnum(a) for a, _ in self.eras])
+        self.era_pool = []
+        self.era_inspection = []
+        self.era_place = []  # communes people live in, for addresses
+        for a, b in self.eras:
+            shares = LEVEL_SHARE_OLD if a < REFORM_DATE else LEVEL_SHARE_NEW
+            ishares = INSPECTION_LEVEL_SHARE_OLD if a < REFORM_DATE else INSPECTION_LEVEL_SHARE_NEW
+            self.era_pool.append(self.units.pool(a, b, shares))
+            self.era_inspection.append((self.units.pool(a, b, ishares, uniform=True),
+                                        self.units.pool(a, b, ishares, power=1.3)))
+            self.era_place.append(self.units.pool(a, b, {LEVEL_COMMUNE: 1.0}))
+        # Daily volume.
+        days = np.arange(self.start_num, self.today_num + 1)
+        self.days = days
+        D = days.astype("datetime64[D]")
+        self.is_workday = np.is_busday(D, holidays=self.hol)
+        dow = (days + 3) % 7  # Monday = 0
+        years_in = (days - self.start_num) / 365.25
+        lam = 1.15**years_in * np.array([1.15, 1.05, 1.0, 1.0, 0.95, 0.45, 0.30])[dow]
+        month_end = (D.astype("datetime64[M]") + 1).astype("datetime64[D]") - D - 1
+        lam *= np.array([1.6, 1.35, 1.2, 1.0])[np.minimum(month_end.astype(int), 3)]
+        hol_days = np.isin(D, self.hol)
+        lam[hol_days] *= 0.35
+        for a, b in self.tet_blocks:
+            ia, ib = _dnum(a) - self.start_num, _dnum(b) - self.start_num
+            lo, hi = max(ia, 0), min(ib + 1, len(days))
+            if lo < hi:
+                lam[lo:hi] = lam[lo:hi] / np.where(hol_days[lo:hi], 0.35, 1.0) * 0.10
+            for k, f in enumerate([0.8, 0.65, 0.5]):
+                j = ia - 3 + k
+                if 0 <= j < len(days):
+                    lam[j] *= f
+            for k, f in enumerate([0.45, 0.6, 0.75, 0.9]):
+                j = ib + 1 + k
+                if 0 <= j < len(days):
+                    lam[j] *= f
+        lam *= np.random.default_rng([seed, 1]).lognormal(0.0, 0.08, len(days))
+        self.lam = lam * (BASE_COMPLAINTS * scale / lam.sum())
+        self.day_year = D.astype("datetime64[Y]").astype(int) + 1970
+        self.years = sorted(set(self.day_year.tolist()))
+        # Date and time strings by day number.
+        self.d0 = self.start_num - 400
+        span = np.arange(self.d0, self.today_num + 800)
+        dts = [_ddate(x) for x in span]
+        self.d_slash = np.array([f"{d.day:02d}/{d.month:02d}/{d.year}" for d in dts], dtype=object)
+        self.d_dash = np.array([f"{d.day:02d}-{d.month:02d}-{d.year}" for d in dts], dtype=object)
+        self.hhmm = np.array([f"{m // 60:02d}:{m % 60:02d}" for m in range(1440)], dtype=object)
+        self.t_anchor = (_dnum(APP_MAJORITY_FROM) - self.start_num)
+
+    def busday(self, day_nums: np.ndarray, offset=0) -> np.ndarray:
+        D = np.asarray(day_nums).astype("datetime64[D]")
+        return np.busday_offset(D, offset, roll="forward", holidays=self.hol).astype(np.int64)
+
+    def slash(self, d: np.ndarray) -> np.ndarray:
+        return self.d_slash[np.asarray(d) - self.d0]
+
+    def dash(self, d: np.ndarray) -> np.ndarray:
+        return self.d_dash[np.asarray(d) - self.d0]
+
+    def era_of(self, day_nums: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.era_starts, day_nums, side="right") - 1
+
+
+# ---------------------------------------------------------------- complaints: numbers
+
+
+_H_ONLINE = np.array([0.3, 0.2, 0.1, 0.1, 0.1, 0.3, 1, 2.5, 4, 4.5, 4.5, 4, 3, 3, 3.5, 3.5, 3.5, 3, 3, 3.5, 3.5, 3,
+                      2, 1])
+_H_OFFICE = np.array([0, 0, 0, 0, 0, 0, 0, 2, 9, 10, 9, 5, 1, 3, 8, 8, 6, 1, 0, 0, 0, 0, 0, 0], dtype=float)
+
+
+def _gen_year(ctx: _Context, year: int) -> dict[str, np.ndarray]:
+    """Every complaint received in one year, as numbers (codes, day numbers, draws), sorted by time."""
+    rng = np.random.default_rng([ctx.seed, year, 7])
+    u = ctx.units
+    sel = ctx.day_year == year
+    counts = rng.poisson(ctx.lam[sel])
+    day = np.repeat(ctx.days[sel], counts)
+    workday = np.repeat(ctx.is_workday[sel], counts)
+    n = day.size
+    t = np.clip((day - ctx.start_num) / ctx.t_anchor, 0.0, 1.0)[:, None]
+    P = (1 - t) * MIX_2021 + t * MIX_2026
+    P[np.ix_(~workday, OFFICE_CHANNELS)] = 0.0
+    P /= P.sum(axis=1, keepdims=True)
+    ch = np.minimum((rng.random(n)[:, None] > np.cumsum(P, axis=1)).sum(axis=1), len(CHANNELS) - 1)
+    office = np.isin(ch, OFFICE_CHANNELS)
+    hour = np.where(office, rng.choice(24, n, p=_H_OFFICE / _H_OFFICE.sum()),
+                    rng.choice(24, n, p=_H_ONLINE / _H_ONLINE.sum()))
+    minute = hour * 60 + rng.integers(0, 60, n)
+    order = np.lexsort((minute, day))
+    day, ch, minute, office = day[order], ch[order], minute[order], office[order]
+
+    fam = CHANNEL_FAMILY[ch]
+    seq = np.zeros(n, dtype=np.int64)
+    for f in range(4):
+        idx = np.flatnonzero(fam == f)
+        seq[idx] = np.arange(1, idx.size + 1)
+
+    era = ctx.era_of(day)
+    ag = np.zeros(n, dtype=np.int64)
+    place = np.zeros(n, dtype=np.int64)
+    for e in np.unique(era):
+        m = era == e
+        units, p = ctx.era_pool[e]
+        ag[m] = rng.choice(units, m.sum(), p=p)
+        pu, pp = ctx.era_place[e]
+        place[m] = rng.choice(pu, m.sum(), p=pp)
+    is_commune = u.level[ag] == LEVEL_COMMUNE
+    place = np.where(is_commune & (rng.random(n) < 0.9), ag, place)
+    worse = u.worse[ag]
+
+    kind = np.where(office, rng.choice(4, n, p=KIND_P_OFFICE), rng.choice(4, n, p=KIND_P_OTHER))
+    cat = rng.choice(len(CATEGORIES), n, p=CAT_P)
+    dom = u.domain[ag]
+    cat = np.where((dom >= 0) & (rng.random(n) < 0.55), dom, cat)
+    conduct = rng.choice(CONDUCT_CATS, n, p=[0.15, 0.25, 0.4, 0.2])
+    cat = np.where(worse & (rng.random(n) < 0.18), conduct, cat)
+
+    due_wd = ctx.busday(day, KIND_DUE_WORKDAYS[kind])
+    due_cal = ctx.busday(day + 30)
+    due = np.where(kind >= 2, due_cal, due_wd)
+    due_shown = rng.random(n) < 0.5
+
+    improve = 1.0 - 0.06 * (year - START_DATE.year)
+    median = KIND_MEDIAN_DAYS[kind] * u.speed[ag] * np.where(worse, 1.0, max(improve, 0.6))
+    sigma = np.where(worse, 1.05, 0.8)
+    res = median * np.exp(sigma * rng.standard_normal(n))
+    outcome_u = rng.random(n)
+    outcome = np.where(outcome_u < 0.03, 1, np.where(outcome_u < 0.05, 2, 0))
+    res = np.where(outcome > 0, rng.integers(1, 6, n), np.minimum(res, 720))
+    res_day = ctx.busday(day + np.floor(res).astype(np.int64))
+
+    late = res_day > due
+    lat = rng.standard_normal(n) + 0.9 - 1.4 * worse - 0.6 * late
+    score = 1 + (lat > -1.3).astype(int) + (lat > -0.5) + (lat > 0.3) + (lat > 1.1)
+    has_sat = rng.random(n) < np.array([0.35, 0.55, 0.0, 0.0])[fam]
+
+    female = rng.random(n) < 0.5
+    birth = rng.integers(1950, 2006, n)
+    return dict(
+        n=n, year=year, day=day, minute=minute, ch=ch, fam=fam, seq=seq, ag=ag, place=place, kind=kind, cat=cat,
+        due=due, due_shown=due_shown, outcome=outcome, res_day=res_day, score=score, has_sat=has_sat,
+        var=rng.integers(0, 1 << 30, n), female=female, sur=rng.choice(len(SURNAMES), n, p=SURNAME_W / SURNAME_W.sum()),
+        mid=rng.integers(0, 1 << 20, n), given=rng.integers(0, 1 << 20, n), birth=birth,
+        phone_pre=rng.integers(0, len(PHONE_PREFIXES), n), phone=rng.integers(0, 10**7, n),
+        mail_style=rng.integers(0, 4, n), mail_num=rng.integers(1, 1000, n),
+        mail_dom=rng.integers(0, len(EMAIL_DOMAINS), n), id_prov=rng.random(n) < 0.85,
+        id_rest=rng.integers(0, 10**6, n), cmnd=(year <= 2022) & (rng.random(n) < 0.3),
+        house=rng.integers(1, 300, n), hamlet=rng.integers(1, 30, n), tmpl=rng.integers(0, 1 << 20, n),
+        fill=rng.integers(2, 13, n), contact=rng.choice(4, n, p=CONTACT_P), has_mail=rng.random(n) < 0.6,
+    )
+
+
+def _state(g: dict, idx: np.ndarray, as_of: np.ndarray | int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(status code, resolution date shown?, satisfaction shown?) of rows as an export on `as_of` shows them."""
+    day, rd, out, due = g["day"][idx], g["res_day"][idx], g["outcome"][idx], g["due"][idx]
+    closed = rd <= as_of
+    done = np.where(out == 1, TRANSFERRED, np.where(out == 2, OUT_OF_REMIT, RESOLVED))
+    open_st = np.where((as_of - day <= 2) & (g["var"][idx] % 10 < 7), NEW,
+                       np.where(due < as_of, OVERDUE, IN_PROGRESS))
+    status = np.where(closed, done, open_st)
+    return status, closed, closed & (out == 0) & g["has_sat"][idx]
+
+
+# ---------------------------------------------------------------- complaints: text
+
+
+class _Text:
+    """Turns a year's numbers into the strings one export writes (vectorised over a chunk of rows)."""
+
+    def __init__(self, ctx: _Context):
+        self.ctx = ctx
+        self.sur = np.array(SURNAMES, dtype=object)
+        self.mid_m, self.mid_f = np.array(MIDDLE_M, dtype=object), np.array(MIDDLE_F, dtype=object)
+        self.giv_m, self.giv_f = np.array(GIVEN_M, dtype=object), np.array(GIVEN_F, dtype=object)
+        self.ascii = {s: strip_diacritics(s).lower() for s in SURNAMES + MIDDLE_M + MIDDLE_F + GIVEN_M + GIVEN_F}
+        self.templates = [CONTENT_TEMPLATES[c] for c in CATEGORIES]
+        self.luts = {name: {col: _lut(prof[col], codes) for col, codes in
+                            (("channel", CHANNELS), ("kind", KINDS), ("category", CATEGORIES),
+                             ("status", STATUSES), ("satisfaction", SATISFACTION))}
+                     for name, prof in PROFILES.items()}
+        self.styles = {name: np.array(prof["agency_style"]) for name, prof in PROFILES.items()}
+        self.styles["update"] = np.array(UPDATE_AGENCY_STYLE)
+
+    def ids(self, g: dict, idx: np.ndarray) -> list[str]:
+        y = g["year"]
+        prefixes = np.array(FAMILY_PREFIX, dtype=object)[g["fam"][idx]]
+        return [f"{p}-{y}-{s:06d}" for p, s in zip(prefixes, g["seq"][idx], strict=True)]
+
+    def label(self, profile: str, column: str, codes: np.ndarray, g: dict, idx: np.ndarray, shift: int) -> np.ndarray:
+        return self.luts[profile][column][codes, (g["var"][idx] >> shift) % 12]
+
+    def agency(self, style: str, g: dict, idx: np.ndarray) -> np.ndarray:
+        s = self.styles[style][(g["var"][idx] >> 20) % 10]
+        return self.ctx.units.names[s, g["ag"][idx]]
+
+    def person(self, g: dict, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        fem = g["female"][idx]
+        sur = self.sur[g["sur"][idx]]
+        mid = np.where(fem, self.mid_f[g["mid"][idx] % len(MIDDLE_F)], self.mid_m[g["mid"][idx] % len(MIDDLE_M)])
+        giv = np.where(fem, self.giv_f[g["given"][idx] % len(GIVEN_F)], self.giv_m[g["given"][idx] % len(GIVEN_M)])
+        return sur, mid, giv
+
+    def names(self, g: dict, idx: np.ndarray) -> np.ndarray:
+        sur, mid, giv = self.person(g, idx)
+        return sur + " " + mid + " " + giv
+
+    def phones(self, g: dict, idx: np.ndarray) -> list[str]:
+        pre = np.array(PHONE_PREFIXES, dtype=object)[g["phone_pre"][idx]]
+        return [f"{p}{r:07d}" for p, r in zip(pre, g["phone"][idx], strict=True)]
+
+    def emails(self, g: dict, idx: np.ndarray) -> list[str]:
+        sur, mid, giv = self.person(g, idx)
+        a = self.ascii
+        out = []
+        for s, m, gv, st, num, dom, b in zip(sur, mid, giv, g["mail_style"][idx], g["mail_num"][idx],
+                                             np.array(EMAIL_DOMAINS, dtype=object)[g["mail_dom"][idx]],
+                                             g["birth"][idx], strict=True):
+            if st == 0:
+                local = f"{a[gv]}{a[s]}{num}"
+            elif st == 1:
+                local = f"{a[s]}.{a[gv]}{b}"
+            elif st == 2:
+                local = f"{a[gv]}{a[m][0]}{a[s][0]}{num % 100:02d}"
+            else:
+                local = f"{a[gv]}.{a[s]}{b % 100:02d}"
+            out.append(f"{local}@{dom}")
+        return out
+
+    def cccd(self, g: dict, idx: np.ndarray) -> list[str]:
+        out = []
+        for prov, fem, b, rest in zip(g["id_prov"][idx], g["female"][idx], g["birth"][idx], g["id_rest"][idx],
+                                      strict=True):
+            century = (0 if b < 2000 else 2) + int(fem)
+            out.append(f"{'019' if prov else '006'}{century}{b % 100:02d}{rest:06d}")
+        return out
+
+    def id_numbers(self, g: dict, idx: np.ndarray) -> list[str]:
+        cc = self.cccd(g, idx)
+        return [f"09{rest % 10**7:07d}" if old else c
+                for c, old, rest in zip(cc, g["cmnd"][idx], g["id_rest"][idx] * 7 + g["phone"][idx], strict=True)]
+
+    def addresses(self, g: dict, idx: np.ndarray) -> list[str]:
+        tails = self.ctx.units.address[g["place"][idx]]
+        out = []
+        for tail, h, k, sty in zip(tails, g["house"][idx], g["hamlet"][idx], g["var"][idx] % 3, strict=True):
+            if tail.startswith("phường") or tail.startswith("thị trấn"):
+                out.append(f"Số {h}, tổ {k}, {tail}" if sty else f"Tổ dân phố số {k}, {tail}")
+            else:
+                out.append(f"Xóm {k}, {tail}")
+        return out
+
+    def content(self, g: dict, idx: np.ndarray) -> list[str]:
+        places = self.ctx.units.place[g["place"][idx]]
+        contacts = g["contact"][idx]
+        need_phone = contacts == 1
+        need_mail = contacts == 2
+        need_id = contacts == 3
+        phones = iter(self.phones(g, idx[need_phone]))
+        mails = iter(self.emails(g, idx[need_mail]))
+        ids = iter(self.cccd(g, idx[need_id]))
+        out = []
+        for c, t, p, k, ct in zip(g["cat"][idx], g["tmpl"][idx], places, g["fill"][idx], contacts, strict=True):
+            tl = self.templates[c]
+            s = tl[t % len(tl)].format(p=p, n=k, y=1985 + 2 * k)
+            if ct == 1:
+                s += f" Số điện thoại liên hệ: {next(phones)}."
+            elif ct == 2:
+                s += f" Liên hệ qua email {next(mails)} để được trả lời."
+            elif ct == 3:
+                s += f" Người gửi có CCCD số {next(ids)}."
+            out.append(s)
+        return out
+
+    def dates_optional(self, shown: np.ndarray, days: np.ndarray, fmt: str) -> np.ndarray:
+        strings = self.ctx.slash(days) if fmt == "slash" else self.ctx.dash(days)
+        return np.where(shown, strings, "")
+
+    def ddn_rows(self, g: dict, idx: np.ndarray, status: np.ndarray, closed: np.ndarray, sat: np.ndarray,
+                 style: str = "ddn", with_email: bool = False) -> Iterator[list]:
+        """Rows in the hotline layout (file 01, and file 06 with an e-mail column)."""
+        ctx = self.ctx
+        recv = ctx.slash(g["day"][idx]) + " " + self.ctx.hhmm[g["minute"][idx]]
+        prof = "ddn"
+        sat_lab = np.where(sat, self.label(prof, "satisfaction", g["score"][idx] - 1, g, idx, 9), "")
+        has_address = g["fam"][idx] == FAM_DDN
+        cols = [
+            self.ids(g, idx), recv,
+            self.label(prof, "channel", g["ch"][idx], g, idx, 1),
+            self.label(prof, "kind", g["kind"][idx], g, idx, 3),
+            self.label(prof, "category", g["cat"][idx], g, idx, 5),
+            self.names(g, idx), self.phones(g, idx),
+        ]
+        if with_email:
+            cols.append(np.where(g["has_mail"][idx] & (g["fam"][idx] == FAM_APP), self.emails(g, idx), ""))
+        cols += [
+            np.where(has_address, self.addresses(g, idx), ""),
+            self.content(g, idx), self.agency(style, g, idx),
+            self.dates_optional(g["due_shown"][idx], g["due"][idx], "slash"),
+            self.dates_optional(closed, g["res_day"][idx], "slash"),
+            self.label(prof, "status", status, g, idx, 7), sat_lab,
+        ]
+        return zip(*cols, strict=True)
+
+
+# ---------------------------------------------------------------- writers
+
+
+def _cp1258_safe(text: str, cache: dict[str, str]) -> str:
+    """Text Windows-1258 can encode: letters it lacks become base letter + combining tone mark."""
+    missing = {}
+    for ch in set(text) - cache.keys():
+        try:
+            ch.encode("cp1258")
+            cache[ch] = ch
+        except UnicodeEncodeError:
+            d = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONE_MARKS))
+            rep = base + "".join(c for c in d if c in _TONE_MARKS)
+            rep.encode("cp1258")  # raises for a character Windows-1258 cannot write at all
+            cache[ch] = rep
+    for ch in set(text):
+        if cache[ch] != ch:
+            missing[ord(ch)] = cache[ch]
+    return text.translate(missing) if missing else text
+
+
+class _CsvOut:
+    def __init__(self, path: Path, header: list[str], encoding: str = "utf-8", delimiter: str = ",",
+                 bom: bool = True):
+        self.path = path
+        self.f = open(path, "wb")  # noqa: SIM115 - closed in close()
+        self.encoding, self.delimiter = encoding, delimiter
+        self.cache: dict[str, str] = {}
+        self.rows = 0
+        if bom and encoding == "utf-8":
+            self.f.write(b"\xef\xbb\xbf")
+        self._write([header])
+        self.rows = 0
+
+    def _write(self, rows) -> None:
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter=self.delimiter, lineterminator="\r\n")
+        before = buf.tell()
+        w.writerows(rows)
+        text = buf.getvalue()
+        if self.encoding == "cp1258":
+            self.f.write(_cp1258_safe(text, self.cache).encode("cp1258"))
+        else:
+            self.f.write(text.encode(self.encoding))
+        del before
+
+    def write(self, rows) -> None:
+        rows = list(rows)
+        self.rows += len(rows)
+        self._write(rows)
+
+    def close(self) -> None:
+        self.f.close()
+
+
+def _col_letter(c: int) -> str:
+    s = ""
+    c += 1
+    while c:
+        c, r = divmod(c - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _xml(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_STYLES_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/></numFmts><fonts count="3"><font><sz val="11"/><name val="Times New Roman"/><family val="1"/></font><font><b/><sz val="11"/><name val="Times New Roman"/><family val="1"/></font><font><i/><sz val="11"/><name val="Times New Roman"/><family val="1"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf><xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf><xf numFmtId="164" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1"/><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
+_S = {"default": 0, "bold": 1, "title": 1, "header": 2, "date": 3, "datetime": 4, "cell": 5, "italic": 6}
+
+
+class _XlsxStream:
+    """Streaming .xlsx writer for large sheets: one worksheet of inline strings, rows written in order.
+
+    xlsxwriter's constant_memory mode costs ~13 µs a cell here (70 s for the app files at scale 10);
+    building the row XML from whole columns at once is about ten times faster.
+    """
+
+    def __init__(self, path: Path, sheet: str, widths: list[int], freeze_row: int, created: datetime):
+        self.zf = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+        stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' \
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+        rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        ct = "application/vnd.openxmlformats-officedocument"
+        parts = {
+            "[Content_Types].xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.spreadsheetml.sheet.main+xml"/>'
+                f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.spreadsheetml.worksheet+xml"/>'
+                f'<Override PartName="/xl/styles.xml" ContentType="{ct}.spreadsheetml.styles+xml"/>'
+                '<Override PartName="/docProps/core.xml" '
+                'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+                f'<Override PartName="/docProps/app.xml" ContentType="{ct}.extended-properties+xml"/></Types>'),
+            "_rels/.rels": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+                'metadata/core-properties" Target="docProps/core.xml"/>'
+                f'<Relationship Id="rId3" Type="{rel}/extended-properties" Target="docProps/app.xml"/>'
+                '</Relationships>'),
+            "docProps/app.xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+                '<Application>Microsoft Excel</Application></Properties>'),
+            "docProps/core.xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+                'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/'
+                'terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>C-ThaiNguyen</dc:creator>'
+                f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'),
+            "xl/workbook.xml": (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {ns}>'
+                f'<bookViews><workbookView/></bookViews><sheets><sheet name="{_xml(sheet)}" sheetId="1" '
+                'r:id="rId1"/></sheets></workbook>'),
+            "xl/_rels/workbook.xml.rels": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>'),
+            "xl/styles.xml": _STYLES_XML,
+        }
+        for name, text in parts.items():
+            self.zf.writestr(self._info(name), text)
+        self.fh = self.zf.open(self._info("xl/worksheets/sheet1.xml"), "w", force_zip64=True)
+        cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths))
+        pane = (f'<pane ySplit="{freeze_row}" topLeftCell="A{freeze_row + 1}" activePane="bottomLeft" '
+                'state="frozen"/>') if freeze_row else ""
+        self._put(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {ns}>'
+                  f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
+                  f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>')
+        self.merges: list[str] = []
+        self.letters = [_col_letter(i) for i in range(max(len(widths), 26))]
+
+    @staticmethod
+    def _info(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
+    def _put(self, text: str) -> None:
+        self.fh.write(text.encode("utf-8"))
+
+    def layout_row(self, r: int, cells: list[tuple[int, object, str, int]]) -> None:
+        """One row of title / header / footer cells: (column, value, style, merge up to column)."""
+        if not cells:
+            return
+        out = []
+        for c, v, style, last in cells:
+            ref = f"{self.letters[c]}{r + 1}"
+            if isinstance(v, (int, float)):
+                out.append(f'<c r="{ref}" s="{_S[style]}"><v>{v}</v></c>')
+            else:
+                out.append(f'<c r="{ref}" s="{_S[style]}" t="inlineStr"><is><t>{_xml(str(v))}</t></is></c>')
+            if last > c:
+                self.merges.append(f"{ref}:{self.letters[last]}{r + 1}")
+        self._put(f'<row r="{r + 1}">{"".join(out)}</row>')
+
+    def data_rows(self, r0: int, columns: list[tuple[str, object]]) -> None:
+        """Rows r0.. from whole columns: ('s', strings, '' = blank), ('n', numbers), ('date'|'datetime', serials,
+        NaN = blank)."""
+        m = len(columns[0][1])
+        rows = [str(r0 + 1 + i) for i in range(m)]
+        cells = []
+        for c, (kind, values) in enumerate(columns):
+            L = self.letters[c]
+            if kind == "s":
+                cells.append([f'<c r="{L}{r}" s="5" t="inlineStr"><is><t>{_xml(v)}</t></is></c>' if v else ""
+                              for r, v in zip(rows, values, strict=True)])
+            elif kind == "n":
+                cells.append([f'<c r="{L}{r}" s="5"><v>{v}</v></c>' for r, v in zip(rows, values, strict=True)])
+            else:
+                s = _S[kind]
+                vals = np.asarray(values, dtype=float)
+                text = [repr(float(v)) if kind == "datetime" else str(int(v)) if v == v else "" for v in vals]
+                cells.append([f'<c r="{L}{r}" s="{s}"><v>{t}</v></c>' if t else ""
+                              for r, t in zip(rows, text, strict=True)])
+        self._put("".join(f'<row r="{r}">{"".join(cs)}</row>' for r, *cs in zip(rows, *cells, strict=True)))
+
+    def close(self) -> None:
+        merges = "".join(f'<mergeCell ref="{m}"/>' for m in self.merges)
+        self._put(f"</sheetData>" + (f'<mergeCells count="{len(self.merges)}">{merges}</mergeCells>' if merges else "")
+                  + '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+                  '<pageSetup paperSize="9" orientation="landscape"/></worksheet>')
+        self.fh.close()
+        self.zf.close()
+
+
+def _report_top(ncols: int, left1: str, left2: str, title: str, period: str) -> list[list[tuple]]:
+    split = 4
+    return [
+        [(0, left1, "bold", split - 1), (split, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "bold", ncols - 1)],
+        ([(0, left2, "bold", split - 1)] if left2 else []) + [(split, "Độc lập - Tự do - Hạnh phúc", "bold", ncols - 1)],
+        [],
+        [(0, title, "title", ncols - 1)],
+        [(0, period, "italic", ncols - 1)],
+        [],
+    ]
+
+
+def _report_bottom(ncols: int, total: str, on: date, signers: tuple[str, str]) -> list[list[tuple]]:
+    left, right = 2, ncols - 4
+    return [
+        [(0, total, "bold", 2)],
+        [],
+        [(right, f"Thái Nguyên, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}", "italic", ncols - 1)],
+        [(left, "Người lập biểu", "bold", left + 2), (right, "Thủ trưởng đơn vị", "bold", ncols - 1)],
+        [(left, "(Ký, ghi rõ họ tên)", "italic", left + 2), (right, "(Ký tên, đóng dấu)", "italic", ncols - 1)],
+        [], [], [],
+        [(left, signers[0], "bold", left + 2), (right, signers[1], "bold", ncols - 1)],
+    ]
+
+
+def _fmt_vn_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+class _AppWriter:
+    """02_cthainguyen_<year>.xlsx: one report workbook per year (split if over XLSX_MAX_ROWS rows)."""
+
+    def __init__(self, ctx: _Context, out_dir: Path, year: int, total: int, part: int, first: date, last: date):
+        suffix = f"_p{part}" if part > 1 else ""
+        self.path = out_dir / f"02_cthainguyen_{year}{suffix}.xlsx"
+        self.ctx, self.total = ctx, total
+        created = datetime.combine(min(ctx.today, date(year, 12, 31)), datetime.min.time())
+        self.x = _XlsxStream(self.path, f"PAKN {year}", APP_WIDTHS, 7, created)
+        top = _report_top(len(APP_HEADER), "UBND TỈNH THÁI NGUYÊN", "",
+                          "BÁO CÁO TỔNG HỢP PHẢN ÁNH, KIẾN NGHỊ QUA ỨNG DỤNG C-THAINGUYEN",
+                          f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}")
+        for r, cells in enumerate(top):
+            self.x.layout_row(r, cells)
+        self.x.layout_row(len(top), [(c, h, "header", c) for c, h in enumerate(APP_HEADER)])
+        self.r = len(top) + 1
+        self.written = 0
+
+    def write(self, text: _Text, g: dict, idx: np.ndarray, status, closed, sat) -> None:
+        ctx, m = self.ctx, idx.size
+        day = g["day"][idx]
+        recv = day + _EXCEL_OFFSET + g["minute"][idx] / 1440.0
+        due = np.where(g["due_shown"][idx], g["due"][idx] + _EXCEL_OFFSET, np.nan)
+        res = np.where(closed, g["res_day"][idx] + _EXCEL_OFFSET, np.nan)
+        prof = "app"
+        columns = [
+            ("n", range(self.written + 1, self.written + m + 1)),
+            ("s", text.ids(g, idx)),
+            ("datetime", recv),
+            ("s", text.label(prof, "channel", g["ch"][idx], g, idx, 1)),
+            ("s", text.label(prof, "kind", g["kind"][idx], g, idx, 3)),
+            ("s", text.label(prof, "category", g["cat"][idx], g, idx, 5)),
+            ("s", text.names(g, idx)),
+            ("s", text.phones(g, idx)),
+            ("s", np.where(g["has_mail"][idx], text.emails(g, idx), "")),
+            ("s", text.content(g, idx)),
+            ("s", text.agency("app", g, idx)),
+            ("date", due),
+            ("date", res),
+            ("s", text.label(prof, "status", status, g, idx, 7)),
+            ("s", np.where(sat, text.label(prof, "satisfaction", g["score"][idx] - 1, g, idx, 9), "")),
+        ]
+        self.x.data_rows(self.r, columns)
+        self.r += m
+        self.written += m
+        del ctx
+
+    def close(self, signers: tuple[str, str]) -> Path:
+        bottom = _report_bottom(len(APP_HEADER), f"Tổng cộng: {_fmt_vn_int(self.written)} phản ánh, kiến nghị",
+                                min(self.ctx.today, date(self.year_last.year, 12, 31)) if hasattr(self, "year_last")
+                                else self.ctx.today, signers)
+        for k, cells in enumerate(bottom):
+            self.x.layout_row(self.r + 1 + k, cells)
+        self.x.close()
+        return self.path
+
+
+class _EmWriter:
+    def __init__(self, out_dir: Path):
+        self.out = _CsvOut(out_dir / "03_hop_thu_dien_tu.csv", EM_HEADER, encoding="cp1258", delimiter=";")
+
+    def write(self, text: _Text, g: dict, idx: np.ndarray, status, closed, sat) -> None:
+        ctx = text.ctx
+        prof = "em"
+        cols = [
+            text.ids(g, idx), ctx.dash(g["day"][idx]),
+            text.label(prof, "channel", g["ch"][idx], g, idx, 1),
+            text.label(prof, "kind", g["kind"][idx], g, idx, 3),
+            text.label(prof, "category", g["cat"][idx], g, idx, 5),
+            text.names(g, idx), text.emails(g, idx), text.content(g, idx), text.agency("em", g, idx),
+            text.dates_optional(g["due_shown"][idx], g["due"][idx], "dash"),
+            text.dates_optional(closed, g["res_day"][idx], "dash"),
+            text.label(prof, "status", status, g, idx, 7),
+        ]
+        self.out.write(zip(*cols, strict=True))
+
+    def close(self) -> list[Path]:
+        self.out.close()
+        return [self.out.path]
+
+
+class _VbWriter:
+    """04_van_ban_truc_tiep.xls up to XLS_MAX_ROWS rows, the rest in 04b_van_ban_truc_tiep.csv."""
+
+    def __init__(self, out_dir: Path, max_rows: int):
+        self.out_dir, self.max_rows = out_dir, max_rows
+        self.wb = xlwt.Workbook(encoding="utf-8")
+        self.ws = self.wb.add_sheet("So theo doi don thu")
+        title = xlwt.easyxf("font: bold on, height 260; align: horiz center")
+        self.head = xlwt.easyxf("font: bold on; borders: left thin, right thin, top thin, bottom thin; "
+                                "align: wrap on, horiz center")
+        self.date = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+        self.ws.write_merge(0, 0, 0, len(VB_HEADER) - 1, "SỔ THEO DÕI ĐƠN THƯ, TIẾP CÔNG DÂN", title)
+        for c, h in enumerate(VB_HEADER):
+            self.ws.write(2, c, h, self.head)
+        for c, w in enumerate([16, 11, 16, 10, 18, 22, 16, 60, 34, 12, 12, 14]):
+            self.ws.col(c).width = w * 256
+        self.r = 3
+        self.rows = 0
+        self.csv: _CsvOut | None = None
+
+    def write(self, text: _Text, g: dict, idx: np.ndarray, status, closed, sat) -> None:
+        ctx = text.ctx
+        prof = "vb"
+        cols = [
+            text.ids(g, idx), None,
+            text.label(prof, "channel", g["ch"][idx], g, idx, 1),
+            text.label(prof, "kind", g["kind"][idx], g, idx, 3),
+            text.label(prof, "category", g["cat"][idx], g, idx, 5),
+            text.names(g, idx), text.id_numbers(g, idx), text.content(g, idx), text.agency("vb", g, idx),
+            None, None, text.label(prof, "status", status, g, idx, 7),
+        ]
+        day, due, res = g["day"][idx], g["due"][idx], g["res_day"][idx]
+        due_shown = g["due_shown"][idx]
+        room = max(0, self.max_rows - self.rows)
+        k = min(room, idx.size)
+        ws_row = self.ws.row
+        for i in range(k):
+            row = ws_row(self.r)
+            for c in (0, 2, 3, 4, 5, 6, 7, 8, 11):
+                row.set_cell_text(c, cols[c][i])
+            row.set_cell_number(1, float(day[i] + _EXCEL_OFFSET), self.date)
+            if due_shown[i]:
+                row.set_cell_number(9, float(due[i] + _EXCEL_OFFSET), self.date)
+            if closed[i]:
+                row.set_cell_number(10, float(res[i] + _EXCEL_OFFSET))  # a bare serial number, as some tools write
+            self.r += 1
+        self.rows += k
+        if k < idx.size:
+            if self.csv is None:
+                self.csv = _CsvOut(self.out_dir / "04b_van_ban_truc_tiep.csv", VB_HEADER)
+            cols[1] = ctx.slash(day)
+            cols[9] = text.dates_optional(due_shown, due, "slash")
+            cols[10] = text.dates_optional(closed, res, "slash")
+            self.csv.write(list(zip(*(c[k:] for c in cols), strict=True)))
+
+    def close(self) -> list[Path]:
+        path = self.out_dir / "04_van_ban_truc_tiep.xls"
+        self.wb.save(str(path))
+        out = [path]
+        if self.csv is not None:
+            self.csv.close()
+            out.append(self.csv.path)
+        return out
+
+
+# ---------------------------------------------------------------- inspections
+
+
+def _inspections(ctx: _Context, out_dir: Path) -> Path:
+    rng = np.random.default_rng([ctx.seed, 0x1A5])
+    u = ctx.units
+    n = max(4, round(BASE_INSPECTIONS * ctx.scale))
+    work = ctx.days[ctx.is_workday]
+    p = 1.12 ** ((work - ctx.start_num) / 365.25)
+    day = np.sort(rng.choice(work, n, p=p / p.sum()))
+    itype = rng.choice(4, n, p=INSPECTION_TYPE_P)
+    missing = [t for t in range(4) if t not in set(itype.tolist())]
+    for t, i in zip(missing, rng.choice(n, len(missing), replace=False), strict=False):
+        itype[i] = t
+    era = ctx.era_of(day)
+    ag = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        (uni_u, uni_p), (vol_u, vol_p) = ctx.era_inspection[era[i]]
+        units, probs = (vol_u, vol_p) if itype[i] == 1 else (uni_u, uni_p)
+        if itype[i] == 1:
+            probs = probs * np.where(u.worse[units], 3.0, 1.0)
+            probs = probs / probs.sum()
+        ag[i] = rng.choice(units, p=probs)
+    worse = u.worse[ag]
+    mean = np.array([1.0, 1.8, 0.5, 1.4])[itype] + 1.2 * worse
+    nfind = np.minimum(rng.poisson(mean), 6)
+    level = u.level[ag]
+    checked = np.where(level == LEVEL_DEPARTMENT, rng.integers(12, 61, n),
+                       np.where(level == LEVEL_DISTRICT, rng.integers(15, 46, n), rng.integers(6, 21, n)))
+    years = day.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
+    seq = np.zeros(n, dtype=int)
+    for y in np.unique(years):
+        m = np.flatnonzero(years == y)
+        seq[m] = np.arange(1, m.size + 1)
+    decision = rng.integers(1, 250, n)
+
+    # Findings.
+    owner = np.repeat(np.arange(n), nfind)
+    f = owner.size
+    fworse = worse[owner]
+    vcat = np.where(fworse, rng.choice(8, f, p=VIOLATION_P_WORSE), rng.choice(8, f, p=VIOLATION_P))
+    cum = np.cumsum(HANDLING_P[vcat], axis=1)
+    handling = np.minimum((rng.random(f)[:, None] > cum).sum(axis=1), len(HANDLINGS) - 1)
+    # Every category and every handling appears at least once (when there are enough findings).
+    slots = iter(rng.permutation(f))
+    for k in range(len(VIOLATIONS)):
+        if k not in set(vcat.tolist()):
+            j = next(slots, None)
+            if j is not None:
+                vcat[j] = k
+    for k in range(len(HANDLINGS)):
+        if k not in set(handling.tolist()):
+            j = next(slots, None)
+            if j is not None:
+                handling[j] = k
+    involved = np.minimum(1 + rng.poisson(0.4, f), checked[owner])
+    fday = day[owner]
+    remedy_due = fday + rng.choice([15, 30, 45], f)
+    state = rng.random(f)
+    on_time = fday + 1 + (rng.random(f) * (remedy_due - fday)).astype(int)
+    late = remedy_due + rng.integers(1, 41, f)
+    remedied = np.where(state < 0.75, on_time, np.where(state < 0.9, late, -1))
+    future_due = remedy_due > ctx.today_num
+    remedied = np.where(future_due, np.where(state < 0.3, on_time, -1), remedied)
+    remedied = np.where(remedied > ctx.today_num, -1, remedied)
+    # Pending, late and on-time remedies all present whenever there are findings.
+    if f >= 3:
+        closed_idx = np.flatnonzero(remedy_due < ctx.today_num - 45)
+        if closed_idx.size >= 3:
+            a, b, c = closed_idx[:3]
+            remedied[a], remedied[b], remedied[c] = on_time[a], min(late[b], ctx.today_num), -1
+    ftmpl = rng.integers(0, 1 << 20, f)
+    fn = rng.integers(2, 5, f)
+    frec = rng.integers(0, len(RECOMMENDATION_TEMPLATES), f)
+    var = rng.integers(0, 1 << 30, n)
+    fvar = rng.integers(0, 1 << 30, f)
+
+    wb = xlsxwriter.Workbook(str(out_dir / "05_kiem_tra_cong_vu.xlsx"),
+                             {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False,
+                              "strings_to_formulas": False})
+    wb.set_properties({"author": "Sở Nội vụ", "created": datetime.combine(ctx.today, datetime.min.time())})
+    fmts = {
+        "bold": wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "font_name": "Times New Roman"}),
+        "title": wb.add_format({"bold": True, "align": "center", "font_size": 13, "font_name": "Times New Roman"}),
+        "italic": wb.add_format({"italic": True, "align": "center", "font_name": "Times New Roman"}),
+        "header": wb.add_format({"bold": True, "border": 1, "text_wrap": True, "align": "center", "valign": "vcenter",
+                                 "font_name": "Times New Roman"}),
+        "cell": wb.add_format({"border": 1, "font_name": "Times New Roman"}),
+        "date": wb.add_format({"border": 1, "num_format": "dd/mm/yyyy", "font_name": "Times New Roman"}),
+    }
+    ws = wb.add_worksheet("Kết quả kiểm tra")
+    ncols = len(INSPECTION_HEADER)
+    for c, w in enumerate(INSPECTION_WIDTHS):
+        ws.set_column(c, c, w)
+    ws.freeze_panes(7, 0)
+
+    def layout(r: int, cells: list[tuple]) -> None:
+        for c, v, style, last in cells:
+            if last > c:
+                ws.merge_range(r, c, r, last, v, fmts[style])
+            else:
+                ws.write(r, c, v, fmts[style])
+
+    top = _report_top(ncols, "UBND TỈNH THÁI NGUYÊN", "SỞ NỘI VỤ",
+                      "BÁO CÁO KẾT QUẢ KIỂM TRA CÔNG VỤ, KIỂM TRA CẢI CÁCH HÀNH CHÍNH",
+                      f"Từ ngày {START_DATE:%d/%m/%Y} đến ngày {ctx.today:%d/%m/%Y}")
+    for r, cells in enumerate(top):
+        layout(r, cells)
+    layout(len(top), [(c, h, "header", c) for c, h in enumerate(INSPECTION_HEADER)])
+    r = len(top) + 1
+    type_lut = _lut(INSPECTION_TYPE_LABELS, INSPECTION_TYPES)
+    vlut = _lut(VIOLATION_LABELS, VIOLATIONS)
+    hlut = _lut(HANDLING_LABELS, HANDLINGS)
+    style = np.array([0, 0, 0, 0, 0, 0, 2, 2, 2, 2])
+    first_finding = np.concatenate([[0], np.cumsum(nfind)])
+    stt = 0
+    cell, dfmt = fmts["cell"], fmts["date"]
+    for i in range(n):
+        y = int(years[i])
+        iid = f"KT-{y}-{seq[i]:03d}"
+        t = INSPECTION_TYPES[itype[i]]
+        agency = u.names[style[var[i] % 10], ag[i]]
+        if t == "self":
+            team, lead = "Tổ tự kiểm tra của đơn vị", u.recs[ag[i]]["name"]
+        elif t == "joint":
+            team, lead = f"Đoàn kiểm tra liên ngành theo Quyết định số {decision[i]}/QĐ-UBND", "Thanh tra tỉnh"
+        elif t == "unannounced":
+            team, lead = f"Tổ kiểm tra đột xuất theo Quyết định số {decision[i]}/QĐ-SNV", "Sở Nội vụ"
+        else:
+            team, lead = f"Đoàn kiểm tra công vụ theo Quyết định số {decision[i]}/QĐ-UBND", "Sở Nội vụ"
+        base = [iid, int(day[i]) + _EXCEL_OFFSET, type_lut[itype[i], var[i] % 12], team, lead, agency,
+                int(checked[i])]
+        finds = range(first_finding[i], first_finding[i + 1]) or [None]
+        for k, j in enumerate(finds, start=1):
+            stt += 1
+            ws.write_number(r, 0, stt, cell)
+            ws.write_string(r, 1, base[0], cell)
+            ws.write_number(r, 2, base[1], dfmt)
+            for c, v in zip((3, 4, 5, 6), base[2:6], strict=True):
+                ws.write_string(r, c, v, cell)
+            ws.write_number(r, 7, base[6], cell)
+            if j is None:
+                for c in range(8, ncols):
+                    ws.write_blank(r, c, None, cell)
+            else:
+                vc = VIOLATIONS[vcat[j]]
+                tl = VIOLATION_TEMPLATES[vc]
+                ws.write_string(r, 8, f"{iid}-VP{k:02d}", cell)
+                ws.write_string(r, 9, vlut[vcat[j], fvar[j] % 12], cell)
+                ws.write_string(r, 10, tl[ftmpl[j] % len(tl)].format(n=fn[j]), cell)
+                ws.write_number(r, 11, int(involved[j]), cell)
+                ws.write_string(r, 12, hlut[handling[j], (fvar[j] >> 4) % 12], cell)
+                ws.write_string(r, 13, RECOMMENDATION_TEMPLATES[frec[j]], cell)
+                ws.write_number(r, 14, int(remedy_due[j]) + _EXCEL_OFFSET, dfmt)
+                if remedied[j] >= 0:
+                    ws.write_number(r, 15, int(remedied[j]) + _EXCEL_OFFSET, dfmt)
+                else:
+                    ws.write_blank(r, 15, None, cell)
+            r += 1
+    signers = tuple(rng.choice(SIGNERS, 2, replace=False).tolist())
+    bottom = _report_bottom(ncols, f"Tổng cộng: {_fmt_vn_int(n)} cuộc kiểm tra, {_fmt_vn_int(f)} vi phạm",
+                            ctx.today, signers)
+    for k, cells in enumerate(bottom):
+        layout(r + 1 + k, cells)
+    wb.close()
+    return out_dir / "05_kiem_tra_cong_vu.xlsx"
+
+
+# ---------------------------------------------------------------- the dirty file
+
+
+def _dirty(ctx: _Context, out_dir: Path) -> Path:
+    """07_phan_anh_loi.csv: hotline layout, good rows mixed with the defects counted in DIRTY_EXPECTED."""
+    rng = np.random.default_rng([ctx.seed, 0xD127])
+    u = ctx.units
+    today = ctx.today_num
+    lo = max(ctx.start_num, today - 720)
+    E = DIRTY_EXPECTED
+    defects = (["missing-id"] * E["missing-id"] + ["nonexistent-date"] * E["nonexistent-date"]
+               + ["unparseable-date"] * E["unparseable-date"] + ["future-date"] * E["future-date"]
+               + ["resolved-before-received"] * E["resolved-before-received"]
+               + ["unknown-agency"] * E["unknown-agency"] + ["misspelled-agency"] * E["misspelled-agency"])
+    n_good = E["rows"] - len(defects) - E["duplicate-id"]  # good rows written once
+    kinds = ["good"] * n_good + defects
+    kinds = [kinds[i] for i in rng.permutation(len(kinds))]
+    # Current units (valid on any date after the reform), for rows whose date the loader cannot use.
+    cur_idx, cur_p = ctx.era_pool[-1] if ctx.eras[-1][0] <= ctx.today else ctx.era_pool[0]
+    bad_dates_nonexistent = ["31/02/2024", "31/02/2024 08:30", "31/02/2024"]
+    bad_dates_unparseable = ["hôm qua", "ngày 5 tháng 3", "??/??/2024"]
+    labels = PROFILES["ddn"]
+    statuses = ["Đang xử lý", "Đã xử lý", "Đã xử lý", "Đã xử lý", "Quá hạn"]
+    chan = labels["channel"]["hotline"][0]
+
+    def person() -> tuple[str, str, str]:
+        fem = rng.random() < 0.5
+        name = " ".join([SURNAMES[rng.integers(len(SURNAMES))],
+                         (MIDDLE_F if fem else MIDDLE_M)[rng.integers(len(MIDDLE_F if fem else MIDDLE_M))],
+                         (GIVEN_F if fem else GIVEN_M)[rng.integers(len(GIVEN_F if fem else GIVEN_M))]])
+        phone = f"{PHONE_PREFIXES[rng.integers(len(PHONE_PREFIXES))]}{rng.integers(10**7):07d}"
+        addr = f"Xóm {rng.integers(1, 20)}, xã Tân Cương, tỉnh Thái Nguyên"
+        return name, phone, addr
+
+    def agency_on(d: int, varied: bool) -> str:
+        e = int(ctx.era_of(np.array([d]))[0])
+        units, p = ctx.era_pool[e]
+        i = int(rng.choice(units, p=p))
+        if not varied:
+            return str(u.names[0, i])
+        form = rng.integers(3)
+        name = str(u.names[0 if form != 1 else 1, i])
+        if form == 0:
+            return strip_diacritics(name)
+        if form == 1:
+            return name if u.level[i] != LEVEL_DEPARTMENT else strip_diacritics(name)
+        return "  " + name.replace(" ", "   ", 2) + " "
+
+    rows: list[list[str]] = []
+    seq = 0
+    varied_left = E["varied-spelling"]
+    dup_sources: list[int] = []
+    for k in kinds:
+        seq += 1
+        d = int(rng.integers(lo, today + 1))
+        recv = f"{ctx.d_slash[d - ctx.d0]} {rng.integers(7, 21):02d}:{rng.integers(60):02d}"
+        cat = CATEGORIES[rng.integers(len(CATEGORIES))]
+        content = CONTENT_TEMPLATES[cat][0].format(p="xã Tân Cương", n=3, y=2001)
+        name, phone, addr = person()
+        resolved_d = min(d + int(rng.integers(0, 20)), today)
+        st = statuses[rng.integers(len(statuses))]
+        resolved = ctx.d_slash[resolved_d - ctx.d0] if st == "Đã xử lý" else ""
+        varied = k == "good" and varied_left > 0 and rng.random() < 0.3
+        agency = agency_on(d, varied)
+        cid = f"PAL-{_ddate(d).year}-{seq:04d}"
+        if k == "good":
+            varied_left -= int(varied)
+        elif k == "missing-id":
+            cid = ""
+        elif k == "nonexistent-date":
+            recv = bad_dates_nonexistent[len([r for r in rows if r[1] in bad_dates_nonexistent]) % 3]
+            agency = str(u.names[0, rng.choice(cur_idx, p=cur_p)])
+            resolved, st = "", "Đang xử lý"
+        elif k == "unparseable-date":
+            recv = bad_dates_unparseable[len([r for r in rows if r[1] in bad_dates_unparseable]) % 3]
+            agency = str(u.names[0, rng.choice(cur_idx, p=cur_p)])
+            resolved, st = "", "Đang xử lý"
+        elif k == "future-date":
+            fd = today + int(rng.integers(3, 40))
+            recv = f"{ctx.d_slash[fd - ctx.d0]} 09:15"
+            agency = str(u.names[0, rng.choice(cur_idx, p=cur_p)])
+            resolved, st = "", "Mới tiếp nhận"
+        elif k == "resolved-before-received":
+            d2 = max(d, lo + 10)
+            recv = f"{ctx.d_slash[d2 - ctx.d0]} 10:00"
+            agency = agency_on(d2, False)
+            resolved, st = ctx.d_slash[d2 - int(rng.integers(2, 9)) - ctx.d0], "Đã xử lý"
+        elif k == "unknown-agency":
+            agency = DIRTY_UNKNOWN_AGENCY
+        elif k == "misspelled-agency":
+            agency = DIRTY_MISSPELLED_AGENCY
+            recv = f"{ctx.d_slash[max(d, _dnum(REFORM_DATE)) - ctx.d0]} 14:20"
+        row = [cid, recv, chan, "Phản ánh", labels["category"][cat][0], name, phone, addr, content, agency, "",
+               resolved, st, ""]
+        if k == "good" and len(dup_sources) < E["duplicate-id"] and st != "Đã xử lý" and not varied:
+            dup_sources.append(len(rows))
+        rows.append(row)
+    # Fill up varied spellings if chance left some over (keeps DIRTY_EXPECTED exact).
+    plain_good = [i for i, k in enumerate(kinds) if k == "good" and i not in dup_sources
+                  and rows[i][9] == agency_key_plain(rows[i][9])]
+    for i in plain_good[:varied_left]:
+        d = _parse_dmy(rows[i][1])
+        rows[i][9] = _vary(rows[i][9], i)
+        del d
+    # Duplicates: the same ID later in the file, now resolved; the later row wins.
+    for k, i in enumerate(dup_sources):
+        later = list(rows[i])
+        d = _parse_dmy(rows[i][1])
+        later[11] = ctx.d_slash[min(d + 5 + k, today) - ctx.d0]
+        later[12] = "Đã xử lý"
+        later[13] = "Hài lòng"
+        pos = min(len(rows), i + 20 + 15 * k)
+        rows.insert(pos, later)
+    # Blank lines: two empty, two of bare separators.
+    lines = _render_csv(rows)
+    header = _render_csv([DDN_HEADER])[0]
+    for k, pos in enumerate([15, 60, 110, 170]):
+        lines.insert(pos, "" if k % 2 == 0 else "," * (len(DDN_HEADER) - 1))
+    path = out_dir / "07_phan_anh_loi.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ("\r\n".join([header, *lines]) + "\r\n").encode("utf-8"))
+    return path
+
+
+def agency_key_plain(name: str) -> str:
+    """A plain spelling (no leading/trailing/double spaces, has diacritics) is returned unchanged."""
+    return name if (name == name.strip() and "  " not in name and name != strip_diacritics(name)
+                    and not name.startswith("Ủy ban")) else ""
+
+
+def _vary(name: str, i: int) -> str:
+    if i % 2:
+        return strip_diacritics(name)
+    return "  " + name.replace(" ", "   ", 2) + " "
+
+
+def _parse_dmy(s: str) -> int:
+    d = datetime.strptime(s[:10], "%d/%m/%Y").date()
+    return _dnum(d)
+
+
+def _render_csv(rows: list[list[str]]) -> list[str]:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue().rstrip("\n").split("\n")
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _update_candidates(g: dict, snap: int, today: int) -> np.ndarray:
+    """Rows of files 01/02 received by the snapshot whose status changed between the snapshot and today."""
+    idx = np.flatnonzero(((g["fam"] == FAM_DDN) | (g["fam"] == FAM_APP)) & (g["day"] <= snap))
+    s0, c0, _ = _state(g, idx, snap)
+    s1, c1, _ = _state(g, idx, today)
+    return idx[(s0 != s1) | (c0 != c1)]
+
+
+def write_demo_exports(out_dir: Path, scale: float = 1.0, seed: int = 2025, today: date | None = None) -> list[Path]:
+    """Write the demo exports into out_dir; return their paths in the order they must be loaded."""
+    today = today or date.today()
+    if today < date(START_DATE.year, 3, 1):
+        raise ValueError(f"today must be after {START_DATE.year}-03-01, got {today}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ctx = _Context(scale, seed, today)
+    text = _Text(ctx)
+    snap = ctx.today_num - UPDATE_LAG_DAYS
+
+    # Pass 1: which rows the next export (file 06) repeats with a new status.
+    counts = {}
+    for year in ctx.years:
+        counts[year] = _update_candidates(_gen_year(ctx, year), snap, ctx.today_num).size
+    total = sum(counts.values())
+    want = min(total, round(BASE_UPDATES * scale))
+    chosen = np.sort(np.random.default_rng([seed, 0x06]).choice(total, want, replace=False)) if want else np.array([])
+    offsets = np.cumsum([0] + [counts[y] for y in ctx.years])
+    picked = {y: chosen[(chosen >= offsets[k]) & (chosen < offsets[k + 1])] - offsets[k]
+              for k, y in enumerate(ctx.years)}
+
+    # Pass 2: write.
+    ddn = _CsvOut(out_dir / "01_duong_day_nong.csv", DDN_HEADER)
+    em = _EmWriter(out_dir)
+    vb = _VbWriter(out_dir, XLS_MAX_ROWS)
+    app_paths: list[Path] = []
+    update_rows: list[tuple] = []
+    signers_rng = np.random.default_rng([seed, 0x5161])
+    for year in ctx.years:
+        g = _gen_year(ctx, year)
+        as_of = np.full(g["n"], ctx.today_num)
+        upd = _update_candidates(g, snap, ctx.today_num)[picked[year]]
+        as_of[upd] = snap
+        if upd.size:
+            st, cl, sa = _state(g, upd, ctx.today_num)
+            update_rows.extend(text.ddn_rows(g, upd, st, cl, sa, style="update", with_email=True))
+        app_idx = np.flatnonzero(g["fam"] == FAM_APP)
+        app_writer = None
+        first, last = date(year, 1, 1), min(ctx.today, date(year, 12, 31))
+        parts = max(1, -(-app_idx.size // XLSX_MAX_ROWS))
+        for fam, writer in ((FAM_DDN, ddn), (FAM_EM, em), (FAM_VB, vb), (FAM_APP, None)):
+            idx_all = np.flatnonzero(g["fam"] == fam)
+            for lo in range(0, idx_all.size, CHUNK_ROWS):
+                idx = idx_all[lo:lo + CHUNK_ROWS]
+                st, cl, sa = _state(g, idx, as_of[idx])
+                if fam == FAM_DDN:
+                    ddn.write(text.ddn_rows(g, idx, st, cl, sa))
+                elif fam == FAM_APP:
+                    for part_lo in range(0, idx.size, CHUNK_ROWS):
+                        sub = np.arange(part_lo, min(idx.size, part_lo + CHUNK_ROWS))
+                        if app_writer is None or app_writer.written >= XLSX_MAX_ROWS:
+                            if app_writer is not None:
+                                app_paths.append(app_writer.close(_signers(signers_rng)))
+                            part = len([p for p in app_paths if p.name.startswith(f"02_cthainguyen_{year}")]) + 1
+                            app_writer = _AppWriter(ctx, out_dir, year, app_idx.size, part if parts > 1 else 1,
+                                                    first, last)
+                        room = XLSX_MAX_ROWS - app_writer.written
+                        take = sub[:room]
+                        app_writer.write(text, g, idx[take], st[take], cl[take], sa[take])
+                        rest = sub[room:]
+                        if rest.size:
+                            app_paths.append(app_writer.close(_signers(signers_rng)))
+                            app_writer = _AppWriter(ctx, out_dir, year, app_idx.size, len(app_paths) + 1, first,
+                                                    last)
+                            app_writer.write(text, g, idx[rest], st[rest], cl[rest], sa[rest])
+                else:
+                    writer.write(text, g, idx, st, cl, sa)
+        if app_writer is not None:
+            app_paths.append(app_writer.close(_signers(signers_rng)))
+        del g
+    ddn.close()
+    paths = [ddn.path, *app_paths, *em.close(), *vb.close()]
+    paths.append(_inspections(ctx, out_dir))
+    upd_path = out_dir / f"06_cap_nhat_{today:%Y-%m}.csv"
+    up = _CsvOut(upd_path, UPDATE_HEADER)
+    up.write(update_rows)
+    up.close()
+    paths.append(upd_path)
+    paths.append(_dirty(ctx, out_dir))
+    return paths
+
+
+def _signers(rng: np.random.Generator) -> tuple[str, str]:
+    a, b = rng.choice(len(SIGNERS), 2, replace=False)
+    return SIGNERS[a], SIGNERS[b]
