@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,8 +22,8 @@ from rich.table import Table
 from etl import warehouse
 from etl.errors import EtlError
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 def _progress(enabled: bool) -> Progress:
@@ -39,18 +40,30 @@ def _progress(enabled: bool) -> Progress:
 
 
 def run_load(
-    paths: list[Path], db: Path, kind: str | None, mapping: Path | None, as_json: bool, today: date | None = None
+    paths: list[Path],
+    db: Path,
+    kind: str | None,
+    mapping: Path | None,
+    as_json: bool,
+    today: date | None = None,
+    names: list[str] | None = None,
 ) -> int:
     """Load each file; print a summary per file; return the exit code."""
     from etl.load import load_file
 
     code = 0
     with _progress(not as_json and err.is_terminal) as progress:
-        for path in paths:
+        for i, path in enumerate(paths):
             task = progress.add_task(Path(path).name, total=None)
             try:
                 result = load_file(
-                    Path(path), db, kind, mapping, today, on_rows=lambda n, t=task: progress.advance(t, n)
+                    Path(path),
+                    db,
+                    kind,
+                    mapping,
+                    today,
+                    on_rows=lambda n, t=task: progress.advance(t, n),
+                    name=names[i] if names else None,
                 )
             except EtlError as exc:
                 err.print(f"[red]LỖI / ERROR[/red] {exc.vi}\n  {exc.en}", highlight=False)
@@ -197,7 +210,13 @@ def rebuild(db: Path | None, target: Path) -> None:
     source = warehouse.db_path(db)
     if target.exists():
         raise click.ClickException(f"{target} đã tồn tại / already exists")
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The same salt keeps citizen_hash (and so repeat-contact counts) identical in the rebuilt warehouse.
+    salt = warehouse.salt_path(source)
+    if salt.exists() and not warehouse.salt_path(target).exists():
+        shutil.copy2(salt, warehouse.salt_path(target))
     code = 0
-    for file_path, mapping_path, kind in archived_batches(source):
-        code = max(code, run_load([file_path], target.resolve(), kind, mapping_path, as_json=False))
+    for file_path, mapping_path, kind, name in archived_batches(source):
+        code = max(code, run_load([file_path], target, kind, mapping_path, as_json=False, names=[name]))
     sys.exit(code)

@@ -18,7 +18,8 @@ Files (at scale 1: about 100 000 complaints from 2021-01-01 to `today`, about 60
   ``XLS_MAX_ROWS`` rows); the rest of that channel family goes to ``04b_van_ban_truc_tiep.csv``.
 - ``05_kiem_tra_cong_vu.xlsx``: inspections, one row per finding (xlsxwriter, constant_memory).
 - ``06_cap_nhat_<yyyy-mm>.csv``: the next export: about 2 000 × scale complaints of files 01/02 again
-  with new statuses (open ones resolved, in-progress ones now overdue).
+  with new statuses (open ones resolved, in-progress ones now overdue). Files 01/02 show those rows as
+  an earlier export did (still open), so loading 06 updates them.
 - ``07_phan_anh_loi.csv``: a dirty file; its defects are counted in ``DIRTY_EXPECTED``.
 
 Agencies are real units valid on each row's date (data/reference, data/agencies/departments.csv):
@@ -57,7 +58,7 @@ APP_MAJORITY_FROM = date(2026, 1, 1)  # channel mix reaches its final shares her
 BASE_COMPLAINTS = 100_000
 BASE_INSPECTIONS = 600
 BASE_UPDATES = 2_000
-UPDATE_LAG_DAYS = 45  # the main files show the update rows as they were this many days ago
+UPDATE_WINDOW_DAYS = 120  # file 06 repeats rows received in this many days before today
 XLS_MAX_ROWS = 65_000
 XLSX_MAX_ROWS = 1_000_000
 CHUNK_ROWS = 50_000
@@ -454,7 +455,6 @@ class _Units:
         ranks = rng.permutation(len(communes)) + 1
         worse_old = set(WORSE_AGENCIES["old_communes"])
         top = iter(rng.permutation(np.arange(1, 13)))
-        names = communes.name.tolist()
         for i, r in enumerate(communes.itertuples()):
             d = district_by_code[r.parent_district_code]
             rank = next(top) if r.name in worse_old else ranks[i] + 12
@@ -465,7 +465,6 @@ class _Units:
                 district=f"{d.type} {d.short_name}", pool=r.old_province_code == THAI_NGUYEN_OLD_PROVINCE,
                 weight=w, worse=r.name in worse_old, successors=r.successor_2025_codes.split(";"),
                 vf=None, vt=REFORM_DATE - timedelta(days=1)))
-        assert len(set(names)) >= len(names) - 1  # one same-named pair (Phường Trung Thành), qualified above
         # Old districts of Thái Nguyên.
         tn_districts = districts[districts.old_province_code == THAI_NGUYEN_OLD_PROVINCE]
         fixed = {"Thành phố Thái Nguyên": 1, "Thành phố Phổ Yên": 2}
@@ -494,7 +493,8 @@ class _Units:
             recs.append(dict(
                 name=r.name, short=r.short_name, utype=r.unit_type, level=LEVEL_DEPARTMENT, era="dept", key=r.slug,
                 qualifier="", district="", pool=True, weight=1.0 / rank**0.9,
-                worse=r.name in WORSE_AGENCIES["departments"], successors=[r.successor_slug] if r.successor_slug else [],
+                worse=r.name in WORSE_AGENCIES["departments"],
+                successors=[r.successor_slug] if r.successor_slug else [],
                 vf=date.fromisoformat(r.valid_from) if r.valid_from else None,
                 vt=date.fromisoformat(r.valid_to) if r.valid_to else None))
         self.recs = recs
@@ -925,15 +925,12 @@ class _CsvOut:
 
     def _write(self, rows) -> None:
         buf = io.StringIO()
-        w = csv.writer(buf, delimiter=self.delimiter, lineterminator="\r\n")
-        before = buf.tell()
-        w.writerows(rows)
+        csv.writer(buf, delimiter=self.delimiter, lineterminator="\r\n").writerows(rows)
         text = buf.getvalue()
         if self.encoding == "cp1258":
             self.f.write(_cp1258_safe(text, self.cache).encode("cp1258"))
         else:
             self.f.write(text.encode(self.encoding))
-        del before
 
     def write(self, rows) -> None:
         rows = list(rows)
@@ -957,8 +954,31 @@ def _xml(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_STYLES_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/></numFmts><fonts count="3"><font><sz val="11"/><name val="Times New Roman"/><family val="1"/></font><font><b/><sz val="11"/><name val="Times New Roman"/><family val="1"/></font><font><i/><sz val="11"/><name val="Times New Roman"/><family val="1"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf><xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf><xf numFmtId="164" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1"/><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
+_STYLES_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2">'
+    '<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
+    '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/></numFmts><fonts count="3"><font>'
+    '<sz val="11"/><name val="Times New Roman"/><family val="1"/></font><font><b/><sz val="11"/>'
+    '<name val="Times New Roman"/><family val="1"/></font><font><i/><sz val="11"/>'
+    '<name val="Times New Roman"/><family val="1"/></font></fonts><fills count="2"><fill>'
+    '<patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>'
+    '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
+    '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/>'
+    '</border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    '</cellStyleXfs><cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment horizontal="center" vertical="center"/></xf>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" applyAlignment="1">'
+    '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" applyBorder="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1"/>'
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment horizontal="center" vertical="center"/></xf></cellXfs><cellStyles count="1">'
+    '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
 _S = {"default": 0, "bold": 1, "title": 1, "header": 2, "date": 3, "datetime": 4, "cell": 5, "italic": 6}
 
 
@@ -1077,7 +1097,7 @@ class _XlsxStream:
 
     def close(self) -> None:
         merges = "".join(f'<mergeCell ref="{m}"/>' for m in self.merges)
-        self._put(f"</sheetData>" + (f'<mergeCells count="{len(self.merges)}">{merges}</mergeCells>' if merges else "")
+        self._put("</sheetData>" + (f'<mergeCells count="{len(self.merges)}">{merges}</mergeCells>' if merges else "")
                   + '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
                   '<pageSetup paperSize="9" orientation="landscape"/></worksheet>')
         self.fh.close()
@@ -1088,7 +1108,8 @@ def _report_top(ncols: int, left1: str, left2: str, title: str, period: str) -> 
     split = 4
     return [
         [(0, left1, "bold", split - 1), (split, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "bold", ncols - 1)],
-        ([(0, left2, "bold", split - 1)] if left2 else []) + [(split, "Độc lập - Tự do - Hạnh phúc", "bold", ncols - 1)],
+        ([(0, left2, "bold", split - 1)] if left2 else [])
+        + [(split, "Độc lập - Tự do - Hạnh phúc", "bold", ncols - 1)],
         [],
         [(0, title, "title", ncols - 1)],
         [(0, period, "italic", ncols - 1)],
@@ -1114,14 +1135,13 @@ def _fmt_vn_int(n: int) -> str:
 
 
 class _AppWriter:
-    """02_cthainguyen_<year>.xlsx: one report workbook per year (split if over XLSX_MAX_ROWS rows)."""
+    """02_cthainguyen_<year>[_p<k>].xlsx: the app's yearly report (split past XLSX_MAX_ROWS rows)."""
 
-    def __init__(self, ctx: _Context, out_dir: Path, year: int, total: int, part: int, first: date, last: date):
+    def __init__(self, ctx: _Context, out_dir: Path, year: int, part: int, first: date, last: date):
         suffix = f"_p{part}" if part > 1 else ""
         self.path = out_dir / f"02_cthainguyen_{year}{suffix}.xlsx"
-        self.ctx, self.total = ctx, total
-        created = datetime.combine(min(ctx.today, date(year, 12, 31)), datetime.min.time())
-        self.x = _XlsxStream(self.path, f"PAKN {year}", APP_WIDTHS, 7, created)
+        self.ctx, self.last = ctx, last
+        self.x = _XlsxStream(self.path, f"PAKN {year}", APP_WIDTHS, 7, datetime.combine(last, datetime.min.time()))
         top = _report_top(len(APP_HEADER), "UBND TỈNH THÁI NGUYÊN", "",
                           "BÁO CÁO TỔNG HỢP PHẢN ÁNH, KIẾN NGHỊ QUA ỨNG DỤNG C-THAINGUYEN",
                           f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}")
@@ -1132,9 +1152,8 @@ class _AppWriter:
         self.written = 0
 
     def write(self, text: _Text, g: dict, idx: np.ndarray, status, closed, sat) -> None:
-        ctx, m = self.ctx, idx.size
-        day = g["day"][idx]
-        recv = day + _EXCEL_OFFSET + g["minute"][idx] / 1440.0
+        m = idx.size
+        recv = g["day"][idx] + _EXCEL_OFFSET + g["minute"][idx] / 1440.0
         due = np.where(g["due_shown"][idx], g["due"][idx] + _EXCEL_OFFSET, np.nan)
         res = np.where(closed, g["res_day"][idx] + _EXCEL_OFFSET, np.nan)
         prof = "app"
@@ -1158,12 +1177,10 @@ class _AppWriter:
         self.x.data_rows(self.r, columns)
         self.r += m
         self.written += m
-        del ctx
 
     def close(self, signers: tuple[str, str]) -> Path:
         bottom = _report_bottom(len(APP_HEADER), f"Tổng cộng: {_fmt_vn_int(self.written)} phản ánh, kiến nghị",
-                                min(self.ctx.today, date(self.year_last.year, 12, 31)) if hasattr(self, "year_last")
-                                else self.ctx.today, signers)
+                                self.last, signers)
         for k, cells in enumerate(bottom):
             self.x.layout_row(self.r + 1 + k, cells)
         self.x.close()
@@ -1430,141 +1447,13 @@ def _inspections(ctx: _Context, out_dir: Path) -> Path:
 # ---------------------------------------------------------------- the dirty file
 
 
-def _dirty(ctx: _Context, out_dir: Path) -> Path:
-    """07_phan_anh_loi.csv: hotline layout, good rows mixed with the defects counted in DIRTY_EXPECTED."""
-    rng = np.random.default_rng([ctx.seed, 0xD127])
-    u = ctx.units
-    today = ctx.today_num
-    lo = max(ctx.start_num, today - 720)
-    E = DIRTY_EXPECTED
-    defects = (["missing-id"] * E["missing-id"] + ["nonexistent-date"] * E["nonexistent-date"]
-               + ["unparseable-date"] * E["unparseable-date"] + ["future-date"] * E["future-date"]
-               + ["resolved-before-received"] * E["resolved-before-received"]
-               + ["unknown-agency"] * E["unknown-agency"] + ["misspelled-agency"] * E["misspelled-agency"])
-    n_good = E["rows"] - len(defects) - E["duplicate-id"]  # good rows written once
-    kinds = ["good"] * n_good + defects
-    kinds = [kinds[i] for i in rng.permutation(len(kinds))]
-    # Current units (valid on any date after the reform), for rows whose date the loader cannot use.
-    cur_idx, cur_p = ctx.era_pool[-1] if ctx.eras[-1][0] <= ctx.today else ctx.era_pool[0]
-    bad_dates_nonexistent = ["31/02/2024", "31/02/2024 08:30", "31/02/2024"]
-    bad_dates_unparseable = ["hôm qua", "ngày 5 tháng 3", "??/??/2024"]
-    labels = PROFILES["ddn"]
-    statuses = ["Đang xử lý", "Đã xử lý", "Đã xử lý", "Đã xử lý", "Quá hạn"]
-    chan = labels["channel"]["hotline"][0]
-
-    def person() -> tuple[str, str, str]:
-        fem = rng.random() < 0.5
-        name = " ".join([SURNAMES[rng.integers(len(SURNAMES))],
-                         (MIDDLE_F if fem else MIDDLE_M)[rng.integers(len(MIDDLE_F if fem else MIDDLE_M))],
-                         (GIVEN_F if fem else GIVEN_M)[rng.integers(len(GIVEN_F if fem else GIVEN_M))]])
-        phone = f"{PHONE_PREFIXES[rng.integers(len(PHONE_PREFIXES))]}{rng.integers(10**7):07d}"
-        addr = f"Xóm {rng.integers(1, 20)}, xã Tân Cương, tỉnh Thái Nguyên"
-        return name, phone, addr
-
-    def agency_on(d: int, varied: bool) -> str:
-        e = int(ctx.era_of(np.array([d]))[0])
-        units, p = ctx.era_pool[e]
-        i = int(rng.choice(units, p=p))
-        if not varied:
-            return str(u.names[0, i])
-        form = rng.integers(3)
-        name = str(u.names[0 if form != 1 else 1, i])
-        if form == 0:
-            return strip_diacritics(name)
-        if form == 1:
-            return name if u.level[i] != LEVEL_DEPARTMENT else strip_diacritics(name)
-        return "  " + name.replace(" ", "   ", 2) + " "
-
-    rows: list[list[str]] = []
-    seq = 0
-    varied_left = E["varied-spelling"]
-    dup_sources: list[int] = []
-    for k in kinds:
-        seq += 1
-        d = int(rng.integers(lo, today + 1))
-        recv = f"{ctx.d_slash[d - ctx.d0]} {rng.integers(7, 21):02d}:{rng.integers(60):02d}"
-        cat = CATEGORIES[rng.integers(len(CATEGORIES))]
-        content = CONTENT_TEMPLATES[cat][0].format(p="xã Tân Cương", n=3, y=2001)
-        name, phone, addr = person()
-        resolved_d = min(d + int(rng.integers(0, 20)), today)
-        st = statuses[rng.integers(len(statuses))]
-        resolved = ctx.d_slash[resolved_d - ctx.d0] if st == "Đã xử lý" else ""
-        varied = k == "good" and varied_left > 0 and rng.random() < 0.3
-        agency = agency_on(d, varied)
-        cid = f"PAL-{_ddate(d).year}-{seq:04d}"
-        if k == "good":
-            varied_left -= int(varied)
-        elif k == "missing-id":
-            cid = ""
-        elif k == "nonexistent-date":
-            recv = bad_dates_nonexistent[len([r for r in rows if r[1] in bad_dates_nonexistent]) % 3]
-            agency = str(u.names[0, rng.choice(cur_idx, p=cur_p)])
-            resolved, st = "", "Đang xử lý"
-        elif k == "unparseable-date":
-            recv = bad_dates_unparseable[len([r for r in rows if r[1] in bad_dates_unparseable]) % 3]
-            agency = str(u.names[0, rng.choice(cur_idx, p=cur_p)])
-            resolved, st = "", "Đang xử lý"
-        elif k == "future-date":
-            fd = today + int(rng.integers(3, 40))
-            recv = f"{ctx.d_slash[fd - ctx.d0]} 09:15"
-            agency = str(u.names[0, rng.choice(cur_idx, p=cur_p)])
-            resolved, st = "", "Mới tiếp nhận"
-        elif k == "resolved-before-received":
-            d2 = max(d, lo + 10)
-            recv = f"{ctx.d_slash[d2 - ctx.d0]} 10:00"
-            agency = agency_on(d2, False)
-            resolved, st = ctx.d_slash[d2 - int(rng.integers(2, 9)) - ctx.d0], "Đã xử lý"
-        elif k == "unknown-agency":
-            agency = DIRTY_UNKNOWN_AGENCY
-        elif k == "misspelled-agency":
-            agency = DIRTY_MISSPELLED_AGENCY
-            recv = f"{ctx.d_slash[max(d, _dnum(REFORM_DATE)) - ctx.d0]} 14:20"
-        row = [cid, recv, chan, "Phản ánh", labels["category"][cat][0], name, phone, addr, content, agency, "",
-               resolved, st, ""]
-        if k == "good" and len(dup_sources) < E["duplicate-id"] and st != "Đã xử lý" and not varied:
-            dup_sources.append(len(rows))
-        rows.append(row)
-    # Fill up varied spellings if chance left some over (keeps DIRTY_EXPECTED exact).
-    plain_good = [i for i, k in enumerate(kinds) if k == "good" and i not in dup_sources
-                  and rows[i][9] == agency_key_plain(rows[i][9])]
-    for i in plain_good[:varied_left]:
-        d = _parse_dmy(rows[i][1])
-        rows[i][9] = _vary(rows[i][9], i)
-        del d
-    # Duplicates: the same ID later in the file, now resolved; the later row wins.
-    for k, i in enumerate(dup_sources):
-        later = list(rows[i])
-        d = _parse_dmy(rows[i][1])
-        later[11] = ctx.d_slash[min(d + 5 + k, today) - ctx.d0]
-        later[12] = "Đã xử lý"
-        later[13] = "Hài lòng"
-        pos = min(len(rows), i + 20 + 15 * k)
-        rows.insert(pos, later)
-    # Blank lines: two empty, two of bare separators.
-    lines = _render_csv(rows)
-    header = _render_csv([DDN_HEADER])[0]
-    for k, pos in enumerate([15, 60, 110, 170]):
-        lines.insert(pos, "" if k % 2 == 0 else "," * (len(DDN_HEADER) - 1))
-    path = out_dir / "07_phan_anh_loi.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + ("\r\n".join([header, *lines]) + "\r\n").encode("utf-8"))
-    return path
-
-
-def agency_key_plain(name: str) -> str:
-    """A plain spelling (no leading/trailing/double spaces, has diacritics) is returned unchanged."""
-    return name if (name == name.strip() and "  " not in name and name != strip_diacritics(name)
-                    and not name.startswith("Ủy ban")) else ""
-
-
-def _vary(name: str, i: int) -> str:
-    if i % 2:
-        return strip_diacritics(name)
-    return "  " + name.replace(" ", "   ", 2) + " "
-
-
-def _parse_dmy(s: str) -> int:
-    d = datetime.strptime(s[:10], "%d/%m/%Y").date()
-    return _dnum(d)
+def _vary_spelling(u: _Units, i: int, form: int) -> str:
+    """An unusual but resolvable spelling: no diacritics, 'Ủy ban nhân dân', or stray spaces."""
+    if form == 0 or (form == 1 and u.level[i] == LEVEL_DEPARTMENT):
+        return strip_diacritics(str(u.names[0, i]))
+    if form == 1:
+        return str(u.names[1, i])
+    return "  " + str(u.names[0, i]).replace(" ", "   ", 2) + " "
 
 
 def _render_csv(rows: list[list[str]]) -> list[str]:
@@ -1573,40 +1462,132 @@ def _render_csv(rows: list[list[str]]) -> list[str]:
     return buf.getvalue().rstrip("\n").split("\n")
 
 
+def _dirty(ctx: _Context, out_dir: Path) -> Path:
+    """07_phan_anh_loi.csv: hotline layout, good rows mixed with the defects counted in DIRTY_EXPECTED."""
+    rng = np.random.default_rng([ctx.seed, 0xD127])
+    u = ctx.units
+    E = DIRTY_EXPECTED
+    today = ctx.today_num
+    lo = max(ctx.start_num, today - 720)
+    reform = min(_dnum(REFORM_DATE), today)
+    defects = [k for k in ("missing-id", "nonexistent-date", "unparseable-date", "future-date",
+                           "resolved-before-received", "unknown-agency", "misspelled-agency") for _ in range(E[k])]
+    written_once = E["rows"] - E["duplicate-id"]
+    kinds = ["good"] * (written_once - len(defects)) + defects
+    kinds = [kinds[i] for i in rng.permutation(len(kinds))]
+    good = np.array([i for i, k in enumerate(kinds) if k == "good"])
+    pick = rng.permutation(good).tolist()
+    varied = set(pick[:E["varied-spelling"]])
+    dup_sources = sorted(pick[E["varied-spelling"]:E["varied-spelling"] + E["duplicate-id"]])
+    # Rows whose date the loader cannot use are matched with no date: name units that exist today.
+    cur_units, cur_p = ctx.era_pool[-1]
+    nonexistent = iter(["31/02/2024", "31/02/2024 08:30", "31/02/2024"] * 10)
+    unparseable = iter(["hôm qua", "ngày 5 tháng 3", "??/??/2024"] * 10)
+    labels = PROFILES["ddn"]
+    statuses = ["Đang xử lý", "Đã xử lý", "Đã xử lý", "Đã xử lý", "Quá hạn"]
+    rows: list[list[str]] = []
+    for i, k in enumerate(kinds):
+        d = int(rng.integers(lo, today + 1))
+        if k == "misspelled-agency":
+            d = int(rng.integers(reform, today + 1))
+        if k == "resolved-before-received":
+            d = max(d, lo + 10)
+        e = int(ctx.era_of(np.array([d]))[0])
+        units, p = ctx.era_pool[e] if k not in ("nonexistent-date", "unparseable-date", "future-date") \
+            else (cur_units, cur_p)
+        ag = int(rng.choice(units, p=p))
+        agency = _vary_spelling(u, ag, int(rng.integers(3))) if i in varied else str(u.names[0, ag])
+        recv = f"{ctx.d_slash[d - ctx.d0]} {int(rng.integers(7, 21)):02d}:{int(rng.integers(60)):02d}"
+        cat = CATEGORIES[int(rng.integers(len(CATEGORIES)))]
+        tl = CONTENT_TEMPLATES[cat]
+        content = tl[int(rng.integers(len(tl)))].format(p=u.place[ag] or "xã Tân Cương", n=3, y=2001)
+        fem = bool(rng.random() < 0.5)
+        mids, givs = (MIDDLE_F, GIVEN_F) if fem else (MIDDLE_M, GIVEN_M)
+        name = " ".join([SURNAMES[int(rng.integers(len(SURNAMES)))], mids[int(rng.integers(len(mids)))],
+                         givs[int(rng.integers(len(givs)))]])
+        phone = f"{PHONE_PREFIXES[int(rng.integers(len(PHONE_PREFIXES)))]}{int(rng.integers(10**7)):07d}"
+        pu, pp = ctx.era_place[e]
+        address = f"Xóm {int(rng.integers(1, 20))}, {u.address[int(rng.choice(pu, p=pp))]}"
+        st = "Đang xử lý" if i in dup_sources else statuses[int(rng.integers(len(statuses)))]
+        resolved = ctx.d_slash[min(d + int(rng.integers(0, 20)), today) - ctx.d0] if st == "Đã xử lý" else ""
+        cid = f"PAL-{_ddate(d).year}-{i + 1:04d}"
+        if k == "missing-id":
+            cid = ""
+        elif k == "nonexistent-date":
+            recv, resolved, st = next(nonexistent), "", "Đang xử lý"
+        elif k == "unparseable-date":
+            recv, resolved, st = next(unparseable), "", "Đang xử lý"
+        elif k == "future-date":
+            recv = f"{ctx.d_slash[today + int(rng.integers(3, 40)) - ctx.d0]} 09:15"
+            resolved, st = "", "Mới tiếp nhận"
+        elif k == "resolved-before-received":
+            resolved, st = ctx.d_slash[d - int(rng.integers(2, 9)) - ctx.d0], "Đã xử lý"
+        elif k == "unknown-agency":
+            agency = DIRTY_UNKNOWN_AGENCY
+        elif k == "misspelled-agency":
+            agency = DIRTY_MISSPELLED_AGENCY
+        rows.append([cid, recv, labels["channel"]["hotline"][0], "Phản ánh", labels["category"][cat][0], name,
+                     phone, address, content, agency, "", resolved, st, ""])
+    # The same IDs again further down, now resolved: the later row wins.
+    for n, i in enumerate(reversed(dup_sources)):
+        later = list(rows[i])
+        d = _dnum(datetime.strptime(later[1][:10], "%d/%m/%Y").date())
+        later[11] = ctx.d_slash[min(d + 5 + n, today) - ctx.d0]
+        later[12], later[13] = "Đã xử lý", "Hài lòng"
+        rows.insert(min(len(rows), i + 25 + 10 * n), later)
+    lines = _render_csv(rows)
+    for n, pos in enumerate([15, 60, 110, 170]):
+        lines.insert(pos, "" if n % 2 == 0 else "," * (len(DDN_HEADER) - 1))
+    path = out_dir / "07_phan_anh_loi.csv"
+    body = "\r\n".join([*_render_csv([DDN_HEADER]), *lines]) + "\r\n"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    return path
+
+
 # ---------------------------------------------------------------- entry point
 
 
-def _update_candidates(g: dict, snap: int, today: int) -> np.ndarray:
-    """Rows of files 01/02 received by the snapshot whose status changed between the snapshot and today."""
-    idx = np.flatnonzero(((g["fam"] == FAM_DDN) | (g["fam"] == FAM_APP)) & (g["day"] <= snap))
+def _update_candidates(g: dict, today: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of files 01/02 received in the last UPDATE_WINDOW_DAYS whose status changed between the export
+    that wrote them (a day between receipt and resolution) and today, with that export's day."""
+    idx = np.flatnonzero(((g["fam"] == FAM_DDN) | (g["fam"] == FAM_APP))
+                         & (g["day"] >= today - UPDATE_WINDOW_DAYS) & (g["day"] <= today - 7))
+    day = g["day"][idx]
+    end = np.minimum(g["res_day"][idx], today)
+    snap = day + ((g["var"][idx] >> 24) % 64) * (end - day) // 64
     s0, c0, _ = _state(g, idx, snap)
     s1, c1, _ = _state(g, idx, today)
-    return idx[(s0 != s1) | (c0 != c1)]
+    keep = (s0 != s1) | (c0 != c1)
+    return idx[keep], snap[keep]
+
+
+def _signers(rng: np.random.Generator) -> tuple[str, str]:
+    a, b = rng.choice(len(SIGNERS), 2, replace=False)
+    return SIGNERS[a], SIGNERS[b]
 
 
 def write_demo_exports(out_dir: Path, scale: float = 1.0, seed: int = 2025, today: date | None = None) -> list[Path]:
     """Write the demo exports into out_dir; return their paths in the order they must be loaded."""
     today = today or date.today()
     if today < date(START_DATE.year, 3, 1):
-        raise ValueError(f"today must be after {START_DATE.year}-03-01, got {today}")
+        raise ValueError(f"today must be on or after {START_DATE.year}-03-01, got {today}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = _Context(scale, seed, today)
     text = _Text(ctx)
-    snap = ctx.today_num - UPDATE_LAG_DAYS
 
-    # Pass 1: which rows the next export (file 06) repeats with a new status.
-    counts = {}
-    for year in ctx.years:
-        counts[year] = _update_candidates(_gen_year(ctx, year), snap, ctx.today_num).size
+    # Pass 1: which rows the next export (file 06) repeats with a new status. Years are regenerated in
+    # pass 2 from the same seeds rather than kept, so memory holds one year at a time.
+    counts = {y: (_update_candidates(_gen_year(ctx, y), ctx.today_num)[0].size
+                  if y >= _ddate(ctx.today_num - UPDATE_WINDOW_DAYS).year else 0) for y in ctx.years}
     total = sum(counts.values())
     want = min(total, round(BASE_UPDATES * scale))
-    chosen = np.sort(np.random.default_rng([seed, 0x06]).choice(total, want, replace=False)) if want else np.array([])
+    chosen = np.sort(np.random.default_rng([seed, 0x06]).choice(total, want, replace=False))
     offsets = np.cumsum([0] + [counts[y] for y in ctx.years])
     picked = {y: chosen[(chosen >= offsets[k]) & (chosen < offsets[k + 1])] - offsets[k]
               for k, y in enumerate(ctx.years)}
 
-    # Pass 2: write.
+    # Pass 2: write, one year at a time, in chunks.
     ddn = _CsvOut(out_dir / "01_duong_day_nong.csv", DDN_HEADER)
     em = _EmWriter(out_dir)
     vb = _VbWriter(out_dir, XLS_MAX_ROWS)
@@ -1616,57 +1597,45 @@ def write_demo_exports(out_dir: Path, scale: float = 1.0, seed: int = 2025, toda
     for year in ctx.years:
         g = _gen_year(ctx, year)
         as_of = np.full(g["n"], ctx.today_num)
-        upd = _update_candidates(g, snap, ctx.today_num)[picked[year]]
-        as_of[upd] = snap
+        if counts[year]:
+            cand, snaps = _update_candidates(g, ctx.today_num)
+            upd = cand[picked[year]]
+            as_of[upd] = snaps[picked[year]]  # files 01/02 show these rows as an earlier export did
+        else:
+            upd = np.array([], dtype=np.int64)
         if upd.size:
             st, cl, sa = _state(g, upd, ctx.today_num)
             update_rows.extend(text.ddn_rows(g, upd, st, cl, sa, style="update", with_email=True))
-        app_idx = np.flatnonzero(g["fam"] == FAM_APP)
-        app_writer = None
         first, last = date(year, 1, 1), min(ctx.today, date(year, 12, 31))
-        parts = max(1, -(-app_idx.size // XLSX_MAX_ROWS))
-        for fam, writer in ((FAM_DDN, ddn), (FAM_EM, em), (FAM_VB, vb), (FAM_APP, None)):
+        app: _AppWriter | None = None
+        part = 0
+        for fam, writer in ((FAM_DDN, None), (FAM_EM, em), (FAM_VB, vb), (FAM_APP, None)):
             idx_all = np.flatnonzero(g["fam"] == fam)
             for lo in range(0, idx_all.size, CHUNK_ROWS):
                 idx = idx_all[lo:lo + CHUNK_ROWS]
                 st, cl, sa = _state(g, idx, as_of[idx])
                 if fam == FAM_DDN:
                     ddn.write(text.ddn_rows(g, idx, st, cl, sa))
-                elif fam == FAM_APP:
-                    for part_lo in range(0, idx.size, CHUNK_ROWS):
-                        sub = np.arange(part_lo, min(idx.size, part_lo + CHUNK_ROWS))
-                        if app_writer is None or app_writer.written >= XLSX_MAX_ROWS:
-                            if app_writer is not None:
-                                app_paths.append(app_writer.close(_signers(signers_rng)))
-                            part = len([p for p in app_paths if p.name.startswith(f"02_cthainguyen_{year}")]) + 1
-                            app_writer = _AppWriter(ctx, out_dir, year, app_idx.size, part if parts > 1 else 1,
-                                                    first, last)
-                        room = XLSX_MAX_ROWS - app_writer.written
-                        take = sub[:room]
-                        app_writer.write(text, g, idx[take], st[take], cl[take], sa[take])
-                        rest = sub[room:]
-                        if rest.size:
-                            app_paths.append(app_writer.close(_signers(signers_rng)))
-                            app_writer = _AppWriter(ctx, out_dir, year, app_idx.size, len(app_paths) + 1, first,
-                                                    last)
-                            app_writer.write(text, g, idx[rest], st[rest], cl[rest], sa[rest])
-                else:
+                elif fam != FAM_APP:
                     writer.write(text, g, idx, st, cl, sa)
-        if app_writer is not None:
-            app_paths.append(app_writer.close(_signers(signers_rng)))
+                else:
+                    pos = 0
+                    while pos < idx.size:
+                        if app is None or app.written >= XLSX_MAX_ROWS:
+                            if app is not None:
+                                app_paths.append(app.close(_signers(signers_rng)))
+                            part += 1
+                            app = _AppWriter(ctx, out_dir, year, part, first, last)
+                        take = slice(pos, pos + min(idx.size - pos, XLSX_MAX_ROWS - app.written))
+                        app.write(text, g, idx[take], st[take], cl[take], sa[take])
+                        pos = take.stop
+        if app is not None:
+            app_paths.append(app.close(_signers(signers_rng)))
         del g
     ddn.close()
-    paths = [ddn.path, *app_paths, *em.close(), *vb.close()]
-    paths.append(_inspections(ctx, out_dir))
-    upd_path = out_dir / f"06_cap_nhat_{today:%Y-%m}.csv"
-    up = _CsvOut(upd_path, UPDATE_HEADER)
+    paths = [ddn.path, *app_paths, *em.close(), *vb.close(), _inspections(ctx, out_dir)]
+    up = _CsvOut(out_dir / f"06_cap_nhat_{today:%Y-%m}.csv", UPDATE_HEADER)
     up.write(update_rows)
     up.close()
-    paths.append(upd_path)
-    paths.append(_dirty(ctx, out_dir))
+    paths += [up.path, _dirty(ctx, out_dir)]
     return paths
-
-
-def _signers(rng: np.random.Generator) -> tuple[str, str]:
-    a, b = rng.choice(len(SIGNERS), 2, replace=False)
-    return SIGNERS[a], SIGNERS[b]

@@ -654,7 +654,7 @@ def _previous_batch(con: duckdb.DuckDBPyConnection, sha: str):
     ).fetchall()
 
 
-def _already_loaded(db: Path, sha: str, path: Path) -> FileResult | None:
+def _already_loaded(db: Path, sha: str, name: str) -> FileResult | None:
     if not db.exists():
         return None
     con = warehouse.connect_read_only(db)
@@ -667,7 +667,7 @@ def _already_loaded(db: Path, sha: str, path: Path) -> FileResult | None:
     if not prev:
         return None
     batch_id, kind, mapping_name, rows_in, kept, rejected = prev[0]
-    return FileResult(path.name, sha, kind, mapping_name, rows_in, 0, 0, kept, rejected, batch_id, already_loaded=True)
+    return FileResult(name, sha, kind, mapping_name, rows_in, 0, 0, kept, rejected, batch_id, already_loaded=True)
 
 
 def load_file(
@@ -677,24 +677,27 @@ def load_file(
     mapping: Path | None = None,
     today: date | None = None,
     on_rows: Callable[[int], None] | None = None,
+    name: str | None = None,
 ) -> FileResult:
     """Load one file as one transaction: all of it is published, or none of it."""
     path = Path(path)
     today = today or date.today()
     candidates = _candidates(kind, mapping)
-    sha = sha256_of(path)
+    try:
+        sha = sha256_of(path)
+    except OSError as exc:
+        reason = "file not found" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise UnreadableFile(f"{path}: không đọc được tệp ({exc.strerror})", f"{path}: {reason}") from exc
+    name = name or path.name
     with warehouse.write_lock(db):
-        done = _already_loaded(db, sha, path)
+        done = _already_loaded(db, sha, name)
         if done is not None:
             return done
         layout = detect_layout(path, candidates)
         m = layout.mapping
-        result = FileResult(path.name, sha, m.kind, m.name)
-        try:
-            with warehouse.working_copy(db) as con:
-                _load_into(con, path, db, layout, result, today, on_rows)
-        except warehouse.Unchanged:
-            pass
+        result = FileResult(name, sha, m.kind, m.name)
+        with warehouse.working_copy(db) as con:
+            _load_into(con, path, db, layout, result, today, on_rows)
     return result
 
 
@@ -766,7 +769,7 @@ def _record_batch(con, path: Path, db: Path, layout: Layout, result: FileResult)
         values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?, ?, ?)""",
         [
             result.batch_id,
-            path.name,
+            result.file,
             result.sha256,
             archive_path,
             m.kind,
@@ -787,7 +790,7 @@ def _record_batch(con, path: Path, db: Path, layout: Layout, result: FileResult)
             [
                 {
                     "batch_id": result.batch_id,
-                    "file_name": path.name,
+                    "file_name": result.file,
                     "row_number": r.row_number,
                     "column_name": r.column_name,
                     "raw_value": r.raw_value,

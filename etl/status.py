@@ -53,13 +53,13 @@ def warehouse_status(db: Path, with_rejections: bool = False) -> dict:
     }
 
 
-def archived_batches(db: Path) -> list[tuple[Path, Path, str]]:
-    """(archived file, archived mapping, kind) of every batch, in load order."""
+def archived_batches(db: Path) -> list[tuple[Path, Path, str, str]]:
+    """(archived file, archived mapping, kind, original file name) of every batch, in load order."""
     con = warehouse.connect_read_only(db)
     try:
         rows = con.execute("""
-            select archive_path, mapping_archive_path, kind from load_batches order by batch_id""").fetchall()
+            select archive_path, mapping_archive_path, kind, file_name from load_batches order by batch_id""").fetchall()
     finally:
         con.close()
     base = db.parent
-    return [(base / a, base / m, k) for a, m, k in rows]
+    return [(base / a, base / m, k, name) for a, m, k, name in rows]

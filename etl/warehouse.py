@@ -68,7 +68,7 @@ def _remove_stale_copies(db: Path) -> None:
 def working_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to a private copy; published on clean exit, discarded on error.
 
-    The caller must hold write_lock(db). Raise Unchanged inside to skip publishing.
+    The caller must hold write_lock(db).
     """
     _remove_stale_copies(db)
     tmp = db.parent / f"{_tmp_prefix(db)}{os.getpid()}"
@@ -89,10 +89,6 @@ def working_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
         raise
-
-
-class Unchanged(Exception):
-    """Raised inside working_copy to leave the published file untouched."""
 
 
 def _fsync_dir(path: Path) -> None:
