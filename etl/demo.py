@@ -44,7 +44,7 @@ import pandas as pd
 import xlsxwriter
 import xlwt
 
-from etl.textnorm import fold, strip_diacritics
+from etl.textnorm import agency_key, fold, strip_diacritics
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = ROOT / "data" / "reference"
@@ -523,9 +523,23 @@ class _Units:
             self.place[i] = low
             tail = f", {r['district']}" if r["district"] else ""
             self.address[i] = f"{low}{tail}, tỉnh Thái Nguyên"
-        self.name_to_index = {(r["name"], r["era"]): i for i, r in enumerate(recs)}
+        # Names that fold (diacritics stripped) onto another unit existing at the same time, e.g. Xã Văn Lăng /
+        # Xã Văn Lang: only the vowel shapes tell them apart, so they are never written without diacritics.
+        keys = [agency_key(x) for x in self.names[2]]
+        self.fold_clash = np.zeros(n, dtype=bool)
+        by_key: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            by_key.setdefault(k, []).append(i)
+        for group in by_key.values():
+            for i in group:
+                self.fold_clash[i] = any(j != i and self._overlap(i, j) for j in group)
         self._base = np.array([r["weight"] for r in recs])
         self._slug_index = {r["key"]: i for i, r in enumerate(recs) if r["level"] == LEVEL_DEPARTMENT}
+
+    def _overlap(self, i: int, j: int) -> bool:
+        lo = max(self.valid_from[i] or date.min, self.valid_from[j] or date.min)
+        hi = min(self.valid_to[i] or date.max, self.valid_to[j] or date.max)
+        return lo <= hi
 
     def valid_over(self, i: int, first: date, last: date) -> bool:
         vf, vt = self.valid_from[i], self.valid_to[i]
@@ -1449,6 +1463,8 @@ def _inspections(ctx: _Context, out_dir: Path) -> Path:
 
 def _vary_spelling(u: _Units, i: int, form: int) -> str:
     """An unusual but resolvable spelling: no diacritics, 'Ủy ban nhân dân', or stray spaces."""
+    if u.fold_clash[i]:
+        form = 2
     if form == 0 or (form == 1 and u.level[i] == LEVEL_DEPARTMENT):
         return strip_diacritics(str(u.names[0, i]))
     if form == 1:

@@ -681,7 +681,7 @@ def load_file(
 ) -> FileResult:
     """Load one file as one transaction: all of it is published, or none of it."""
     path = Path(path)
-    today = today or date.today()
+    today = today or warehouse.today()
     candidates = _candidates(kind, mapping)
     try:
         sha = sha256_of(path)

@@ -14,7 +14,9 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -22,6 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 SCHEMA_VERSION = "1"
+TIMEZONE = os.environ.get("CCHC_TZ", "Asia/Ho_Chi_Minh")
+
+
+def today() -> date:
+    """Today in the province's time zone (the machine may run on UTC)."""
+    return datetime.now(ZoneInfo(TIMEZONE)).date()
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -76,6 +84,7 @@ def working_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         shutil.copyfile(db, tmp)
     con = duckdb.connect(str(tmp))
     try:
+        con.execute("set TimeZone = ?", [TIMEZONE])
         ensure_schema(con)
         yield con
         con.execute("checkpoint")
