@@ -177,9 +177,14 @@ def _old_districts(
     return units, aliases
 
 
-def _primary_successor(code: str, successor_codes: list[str]) -> str:
-    """The new unit that reuses the old code, else the first listed (brief's rule for split units)."""
-    return code if code in successor_codes else successor_codes[0]
+def _primary_successor(code: str, short_name: str, successor_codes: list[str], successor_names: list[str]) -> str:
+    """For a split unit: the new unit that reuses the old code, else the one that kept its name, else the first."""
+    if code in successor_codes:
+        return code
+    for c, n in zip(successor_codes, successor_names, strict=False):
+        if n.strip().endswith(short_name):
+            return c
+    return successor_codes[0]
 
 
 def _old_communes(
@@ -191,7 +196,7 @@ def _old_communes(
         codes = (r["successor_2025_codes"] or "").split(";")
         if not codes[0]:
             raise ValueError(f"old commune {r['code']} has no successor in {source}")
-        primary = _primary_successor(r["code"], codes)
+        primary = _primary_successor(r["code"], r["short_name"], codes, (r["successor_2025_names"] or "").split(";"))
         units.append(
             _unit(
                 aid,

@@ -142,12 +142,8 @@ def test_split_units_two_successor_pairs_exactly_one_primary(tables):
     split = s[s["agency_id"].isin(s.loc[s["agency_id"].duplicated(), "agency_id"])]
     got = {(r.agency_id, r.successor_id, r.is_primary) for r in split.itertuples()}
     assert got == {
-        (
-            "xa:05461@pre2025",
-            "xa:05443@2025-07-01",
-            True,
-        ),  # neither reuses 05461: first listed
-        ("xa:05461@pre2025", "xa:05467@2025-07-01", False),
+        ("xa:05461@pre2025", "xa:05443@2025-07-01", False),
+        ("xa:05461@pre2025", "xa:05467@2025-07-01", True),  # neither reuses 05461: the one that kept the name
         ("xa:05467@pre2025", "xa:05467@2025-07-01", True),  # reuses its own code
         ("xa:05467@pre2025", "xa:05500@2025-07-01", False),
         ("xa:05932@pre2025", "xa:05908@2025-07-01", True),
