@@ -112,10 +112,10 @@ def _layout_for(sheet: Sheet, candidates: list[Mapping]) -> Layout | None:
     _, i, mapping = best
     cells = head[i][1]
     data_from = i + 1
-    if i + 1 < len(head) and score_header(mapping, head[i + 1][1])[0] > 0 and not _looks_like_data(head[i + 1][1]):
+    if i + 1 < len(head) and _is_sub_header(head[i + 1][1], mapping):
         cells = _merge_header_rows(cells, head[i + 1][1], mapping)
         data_from = i + 2
-    elif i > 0:
+    elif i > 0 and _is_sub_header(head[i - 1][1], mapping):
         cells = _merge_header_rows(head[i - 1][1], cells, mapping)
     columns: dict[int, tuple[str, str]] = {}
     headers: dict[str, str] = {}
@@ -131,8 +131,16 @@ def _layout_for(sheet: Sheet, candidates: list[Mapping]) -> Layout | None:
     return Layout(sheet, mapping, head[i][0], columns, headers, head[data_from:])
 
 
-def _looks_like_data(cells: list[object]) -> bool:
-    return any(isinstance(c, (int, float, datetime, date)) for c in cells)
+def _is_sub_header(cells: list[object], mapping: Mapping) -> bool:
+    """Half of a two-row header: mostly known headers, no numbers or dates.
+
+    A data row can hold a value that is also a header ('Email' as a channel), so one match is not enough.
+    """
+    filled = [c for c in cells if c is not None]
+    if not filled or any(isinstance(c, (int, float, datetime, date)) for c in filled):
+        return False
+    known, _ = score_header(mapping, filled)
+    return known >= 1 and known * 2 >= len(filled)
 
 
 def detect_layout(path: Path, candidates: list[Mapping]) -> Layout:

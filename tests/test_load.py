@@ -316,3 +316,14 @@ def test_load_warehouse_bytes_hold_no_personal_data(tmp_path, db):
     for value in secrets:
         assert value not in text, value
     assert "MARKER-STORED-TEXT" in text and "[SĐT]" in text and "[EMAIL]" in text and "[CCCD]" in text
+
+
+def test_load_first_data_row_with_a_header_like_value_stays_data(tmp_path, db):
+    # 'Email' is a channel value here and also a personal-data header: the row is data, not a second header.
+    rows = [pakn_row("E-1", "05/08/2025", NEW, channel="Email"), pakn_row("E-2", "06/08/2025", NEW)]
+    result = load_file(write_csv(tmp_path / "mail.csv", PAKN_HEADER, rows), db, today=TODAY)
+    assert counts(result) == (2, 2, 0, 0, 0)
+    assert rows_of(db, "select complaint_id, channel from complaints order by 1") == [
+        ("E-1", "email"),
+        ("E-2", "hotline"),
+    ]
