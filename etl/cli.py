@@ -88,7 +88,8 @@ def _print_result(r) -> None:
     )
     for rej in r.rejections[:20]:
         out.print(
-            f"  [yellow]dòng / row {rej.row_number}[/yellow] \\[{rej.error_type}] {rej.reason_vi}\n      {rej.reason_en}",
+            f"  [yellow]dòng / row {rej.row_number}[/yellow] \\[{rej.error_type}] {rej.reason_vi}"
+            f"\n      {rej.reason_en}",
             highlight=False,
         )
     if len(r.rejections) > 20:

@@ -58,7 +58,8 @@ def archived_batches(db: Path) -> list[tuple[Path, Path, str, str]]:
     con = warehouse.connect_read_only(db)
     try:
         rows = con.execute("""
-            select archive_path, mapping_archive_path, kind, file_name from load_batches order by batch_id""").fetchall()
+            select archive_path, mapping_archive_path, kind, file_name
+            from load_batches order by batch_id""").fetchall()
     finally:
         con.close()
     base = db.parent
