@@ -1,0 +1,1 @@
+"""Read side of the CCHC dashboard: connection, filters, queries, measures, formatting, charts."""

@@ -1,0 +1,567 @@
+"""Plotly figure builders. Each takes an aggregated frame and returns a figure, or None when
+there is nothing to draw (the page then shows the empty state). Colours are fixed per code so
+a channel, kind or category looks the same on every page; hover texts are pre-formatted in the
+UI language."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cchc import fmt, measures
+from cchc.i18n import label, lang, t
+
+GOOD, AMBER, BAD, NEUTRAL = "#2E7D32", "#F2A900", "#C62828", "#8C96A0"
+ACCENT = "#2B6CB0"
+PROVINCE = "#8C96A0"
+
+PALETTES: dict[str, dict[str, str]] = {
+    "channel": {
+        "hotline": "#4C78A8",
+        "email": "#F58518",
+        "app": "#54A24B",
+        "portal": "#B279A2",
+        "in_person": "#E45756",
+        "letter": "#9D755D",
+        "national_portal": "#72B7B2",
+    },
+    "kind": {
+        "feedback": "#4C78A8",
+        "petition": "#72B7B2",
+        "complaint": "#F58518",
+        "denunciation": "#E45756",
+    },
+    "category": {
+        "harassment": "#C62828",
+        "causing_trouble": "#E45756",
+        "delay": "#F58518",
+        "attitude": "#EECA3B",
+        "procedures": "#4C78A8",
+        "land": "#9D755D",
+        "construction": "#B279A2",
+        "environment": "#54A24B",
+        "infrastructure": "#72B7B2",
+        "social_policy": "#FF9DA6",
+        "health_education": "#88D27A",
+        "other": "#BAB0AC",
+    },
+    "inspection_type": {
+        "planned": "#4C78A8",
+        "unannounced": "#E45756",
+        "self": "#54A24B",
+        "joint": "#B279A2",
+    },
+    "violation_category": {
+        "working_hours": "#4C78A8",
+        "rules": "#72B7B2",
+        "conduct": "#B279A2",
+        "no_badge": "#9D755D",
+        "attitude": "#EECA3B",
+        "harassment": "#C62828",
+        "late_procedure": "#F58518",
+        "other": "#BAB0AC",
+    },
+    "deadline": {
+        "overdue": BAD,
+        "nearly_due": AMBER,
+        "not_yet_due": GOOD,
+        "no_due": NEUTRAL,
+    },
+    "remedy": {"remedied_on_time": GOOD, "remedy_late": BAD, "remedy_pending": AMBER},
+    "band": {"green": GOOD, "amber": AMBER, "red": BAD},
+}
+_FALLBACK = [
+    "#4C78A8",
+    "#F58518",
+    "#54A24B",
+    "#E45756",
+    "#72B7B2",
+    "#B279A2",
+    "#9D755D",
+    "#EECA3B",
+    "#FF9DA6",
+    "#BAB0AC",
+]
+# catalogue section for each palette's labels
+LABEL_KIND = {
+    "channel": "channel",
+    "kind": "kind",
+    "category": "category",
+    "inspection_type": "inspection_type",
+    "violation_category": "violation_category",
+    "deadline": "deadline",
+    "remedy": "measure_short",
+}
+
+
+def color(palette: str, code: object) -> str:
+    known = PALETTES.get(palette, {})
+    if code in known:
+        return known[code]
+    digest = hashlib.md5(str(code).encode("utf-8")).digest()[0]  # stable across runs
+    return _FALLBACK[digest % len(_FALLBACK)]
+
+
+def _layout(
+    fig: go.Figure, title: str, context: str, x_title: str | None = None, y_title: str | None = None, height: int = 420
+) -> go.Figure:
+    """Title and subtitle (what and when), separators of the UI language, and the legend at
+    the bottom of the figure with room kept for it, so it never covers the x axis's title
+    however the ticks wrap on a phone."""
+    items = sum(1 for tr in fig.data if tr.showlegend is not False and tr.name)
+    legend_rows = 0 if items < 2 else math.ceil(items / 2)
+    fig.update_layout(
+        title={"text": title, "subtitle": {"text": context}, "x": 0, "xanchor": "left"},
+        separators=fmt.separators(),
+        height=height + 22 * legend_rows,
+        margin={"l": 10, "r": 10, "t": 80, "b": 20 + 22 * legend_rows + (60 if legend_rows else 0)},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "title": None},
+        showlegend=legend_rows > 0,
+        hoverlabel={"align": "left"},
+        font={"family": "Inter, 'Segoe UI', Roboto, Arial, sans-serif"},
+    )
+    if x_title is not None:
+        fig.update_layout(xaxis_title=x_title)
+    if y_title is not None:
+        fig.update_layout(yaxis_title=y_title)
+    return fig
+
+
+def _pct_axis() -> dict:
+    """Axis settings for rates drawn as 0-100: '85 %' in Vietnamese, '85%' in English."""
+    return {"ticksuffix": " %" if lang() == "vi" else "%", "tickformat": ",.0f"}
+
+
+def _month_axis(fig: go.Figure, grain: str = "month") -> None:
+    fig.update_xaxes(tickformat="%d/%m/%Y" if grain in ("day", "week") else "%m/%Y")
+
+
+def stacked_time(
+    df: pd.DataFrame, x: str, value_col: str, palette: str, title: str, context: str, y_title: str, grain: str = "month"
+) -> go.Figure | None:
+    """Stacked bars over time, one colour per code in column `value`."""
+    if df.empty or df[value_col].sum() == 0:
+        return None
+    fig = go.Figure()
+    kind = LABEL_KIND.get(palette, palette)
+    for code, part in df.groupby("value", sort=False):
+        name = label(kind, code)
+        when = part[x].map(fmt.day if grain in ("day", "week") else fmt.month)
+        hover = [f"<b>{name}</b><br>{w}: {fmt.number(v)}" for w, v in zip(when, part[value_col], strict=True)]
+        fig.add_bar(
+            x=part[x],
+            y=part[value_col],
+            name=name,
+            marker_color=color(palette, code),
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    fig.update_layout(barmode="stack")
+    _month_axis(fig, grain)
+    return _layout(fig, title, context, t("axis.time"), y_title)
+
+
+def share_area(df: pd.DataFrame, palette: str, title: str, context: str) -> go.Figure | None:
+    """100 % stacked areas per month: each code's share (column `share`)."""
+    if df.empty:
+        return None
+    fig = go.Figure()
+    kind = LABEL_KIND.get(palette, palette)
+    for code, part in df.groupby("value", sort=False):
+        name = label(kind, code)
+        hover = [
+            f"<b>{name}</b><br>{fmt.month(m)}: {fmt.percent(s)} ({fmt.number(n)})"
+            for m, s, n in zip(part["month"], part["share"], part["received"], strict=True)
+        ]
+        fig.add_scatter(
+            x=part["month"],
+            y=100 * part["share"],
+            name=name,
+            stackgroup="one",
+            mode="lines",
+            line={"width": 0.5, "color": color(palette, code)},
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    fig.update_yaxes(range=[0, 100], **_pct_axis())
+    _month_axis(fig)
+    return _layout(fig, title, context, t("axis.month"), t("axis.share_pct"))
+
+
+def bars(
+    df: pd.DataFrame,
+    y: str,
+    x: str,
+    title: str,
+    context: str,
+    x_title: str,
+    palette: str | None = None,
+    code_col: str | None = None,
+    colors: list[str] | None = None,
+    hover: list[str] | None = None,
+    ids: list[str] | None = None,
+    text: list[str] | None = None,
+    target: float | None = None,
+    unit: str = "count",
+    label_kind: str | None = None,
+) -> go.Figure | None:
+    """Horizontal bars, first row on top. `label_kind` turns codes in `y` into labels;
+    `ids` (agency ids) make bars clickable; `unit` formats the axis and default hover."""
+    if df.empty:
+        return None
+    names = [label(label_kind, v) for v in df[y]] if label_kind else list(df[y])
+    if colors is None:
+        colors = [color(palette, c) for c in df[code_col]] if palette and code_col else ACCENT
+    if hover is None:
+        hover = [f"{n}: {fmt.value(v, unit)}" for n, v in zip(names, df[x], strict=True)]
+    scale = 100 if unit == "rate" else 1  # rates are drawn 0-100 with a ' %' suffix
+    fig = go.Figure(
+        go.Bar(
+            x=scale * df[x],
+            y=names,
+            orientation="h",
+            marker_color=colors,
+            hovertext=hover,
+            hoverinfo="text",
+            customdata=ids,
+            text=text,
+            textposition="auto" if text else None,
+        )
+    )
+    if target is not None:
+        fig.add_vline(
+            x=scale * target,
+            line_dash="dash",
+            line_color=BAD,
+            annotation_text=t("chart.target"),
+            annotation_position="top",
+        )
+    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
+    if unit == "rate":
+        fig.update_xaxes(range=[0, 105], **_pct_axis())
+    elif unit == "count" and df[x].max() <= 10:
+        fig.update_xaxes(dtick=1, tickformat=",d")
+    height = max(320, 110 + 30 * len(df))
+    return _layout(fig, title, context, x_title, None, height=height)
+
+
+def trend(df: pd.DataFrame, title: str, context: str, target: float | None) -> go.Figure | None:
+    """Monthly received (bars) and on-time rate (line, right axis)."""
+    if df.empty or (df["received"].sum() == 0 and df["resolved"].sum() == 0):
+        return None
+    rec_name, rate_name = t("measure_short.received"), t("measure_short.on_time_rate")
+    fig = go.Figure()
+    fig.add_bar(
+        x=df["month"],
+        y=df["received"],
+        name=rec_name,
+        marker_color="#A7C4E5",
+        hovertext=[
+            f"{fmt.month(m)}<br>{rec_name}: {fmt.number(v)}" for m, v in zip(df["month"], df["received"], strict=True)
+        ],
+        hoverinfo="text",
+    )
+    fig.add_scatter(
+        x=df["month"],
+        y=100 * df["on_time_rate"],
+        name=rate_name,
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": ACCENT, "width": 2.5},
+        hovertext=[
+            f"{fmt.month(m)}<br>{rate_name}: {fmt.percent(r)} ({fmt.number(n)} / {fmt.number(s)})"
+            for m, r, n, s in zip(df["month"], df["on_time_rate"], df["on_time"], df["resolved"], strict=True)
+        ],
+        hoverinfo="text",
+    )
+    if target is not None:
+        fig.add_hline(y=100 * target, yref="y2", line_dash="dash", line_color=BAD)
+    fig.update_layout(
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 105],
+            "dtick": 20,
+            "title": t("axis.rate_pct"),
+            "showgrid": False,
+            **_pct_axis(),
+        }
+    )
+    _month_axis(fig)
+    return _layout(fig, title, context, t("axis.month"), t("axis.items"))
+
+
+def compare_lines(df: pd.DataFrame, title: str, context: str, unit_name: str, target: float | None) -> go.Figure | None:
+    """On-time rate per month: one unit against the province (columns rate, province_rate)."""
+    if df.empty or df[["rate", "province_rate"]].isna().all().all():
+        return None
+    fig = go.Figure()
+    for col, name, colour, dash in (
+        ("province_rate", t("common.province"), PROVINCE, "dot"),
+        ("rate", unit_name, ACCENT, "solid"),
+    ):
+        fig.add_scatter(
+            x=df["month"],
+            y=100 * df[col],
+            name=name,
+            mode="lines+markers",
+            line={"color": colour, "dash": dash, "width": 2.5},
+            hovertext=[
+                f"{name}<br>{fmt.month(m)}: {fmt.percent(v)}" for m, v in zip(df["month"], df[col], strict=True)
+            ],
+            hoverinfo="text",
+        )
+    if target is not None:
+        fig.add_hline(
+            y=100 * target,
+            line_dash="dash",
+            line_color=BAD,
+            annotation_text=t("chart.target"),
+            annotation_position="bottom right",
+        )
+    fig.update_yaxes(range=[0, 105], dtick=20, **_pct_axis())
+    _month_axis(fig)
+    return _layout(fig, title, context, t("axis.month"), t("axis.rate_pct"))
+
+
+def heatmap(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
+    """Units (rows) × months (columns), received counts."""
+    if df.empty:
+        return None
+    grid = df.pivot_table(
+        index="unit_name", columns="month", values="received", aggfunc="sum", fill_value=0, sort=False
+    )
+    months = [fmt.month(m) for m in grid.columns]
+    hover = [
+        [f"<b>{u}</b><br>{m}: {fmt.number(v)}" for m, v in zip(months, row, strict=True)]
+        for u, row in zip(grid.index, grid.values, strict=True)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.values,
+            x=months,
+            y=list(grid.index),
+            colorscale="Blues",
+            hovertext=hover,
+            hoverinfo="text",
+            colorbar={"title": t("axis.items_short")},
+        )
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, context, t("axis.month"), None, height=max(360, 120 + 26 * len(grid)))
+
+
+def boxes(df: pd.DataFrame, title: str, context: str, x_title: str) -> go.Figure | None:
+    """Precomputed box plots per unit: whiskers min..p90, box q1..q3, line at the median."""
+    if df.empty:
+        return None
+    hover = [
+        f"<b>{u}</b><br>{t('stat.n')}: {fmt.number(n)}<br>{t('stat.median')}: {fmt.number(md, 1)}"
+        f"<br>{t('stat.q1_q3')}: {fmt.number(a, 1)} – {fmt.number(b, 1)}"
+        f"<br>{t('stat.p90')}: {fmt.number(p, 1)}<br>{t('stat.max')}: {fmt.number(mx)}"
+        for u, n, md, a, b, p, mx in zip(
+            df["unit_name"], df["resolved"], df["median"], df["q1"], df["q3"], df["p90"], df["max_days"], strict=True
+        )
+    ]
+    fig = go.Figure(
+        go.Box(
+            y=df["unit_name"],
+            q1=df["q1"],
+            median=df["median"],
+            q3=df["q3"],
+            lowerfence=df["min_days"],
+            upperfence=df["p90"],
+            orientation="h",
+            marker_color=ACCENT,
+            fillcolor="#D6E4F3",
+            hovertext=hover,
+            hoverinfo="text",
+            name="",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, context, x_title, None, height=max(360, 120 + 30 * len(df)))
+
+
+def columns(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    context: str,
+    x_title: str,
+    y_title: str,
+    hover: list[str] | None = None,
+    palette: str | None = None,
+    code_col: str | None = None,
+) -> go.Figure | None:
+    """Vertical bars (one per row of df)."""
+    if df.empty or df[y].sum() == 0:
+        return None
+    if hover is None:
+        hover = [f"{a}: {fmt.number(b)}" for a, b in zip(df[x], df[y], strict=True)]
+    colors = [color(palette, c) for c in df[code_col]] if palette and code_col else ACCENT
+    fig = go.Figure(go.Bar(x=df[x], y=df[y], marker_color=colors, hovertext=hover, hoverinfo="text"))
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, context, x_title, y_title, height=380)
+
+
+def stacked_columns(
+    df: pd.DataFrame,
+    x: str,
+    x_labels: dict,
+    palette: str,
+    title: str,
+    context: str,
+    x_title: str,
+    y_title: str,
+    order: list[str],
+) -> go.Figure | None:
+    """Stacked vertical bars: x categories in `order`, one colour per `value` code."""
+    if df.empty or df["items"].sum() == 0:
+        return None
+    fig = go.Figure()
+    kind = LABEL_KIND.get(palette, palette)
+    for code, part in df.groupby("value", sort=False):
+        name = label(kind, code)
+        xs = [x_labels.get(v, v) for v in part[x]]
+        fig.add_bar(
+            x=xs,
+            y=part["items"],
+            name=name,
+            marker_color=color(palette, code),
+            hovertext=[f"<b>{name}</b><br>{a}: {fmt.number(n)}" for a, n in zip(xs, part["items"], strict=True)],
+            hoverinfo="text",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=[x_labels.get(v, v) for v in order])
+    return _layout(fig, title, context, x_title, y_title, height=400)
+
+
+def stacked_units(df: pd.DataFrame, palette: str, title: str, context: str, x_title: str) -> go.Figure | None:
+    """Horizontal stacked bars per unit (rows ordered as in df), colour per `value` code;
+    the unit id rides in customdata so a click opens the profile."""
+    if df.empty:
+        return None
+    order = list(dict.fromkeys(df["unit_name"]))
+    fig = go.Figure()
+    kind = LABEL_KIND.get(palette, palette)
+    for code, part in df.groupby("value", sort=False):
+        name = label(kind, code)
+        fig.add_bar(
+            y=part["unit_name"],
+            x=part["violations"],
+            name=name,
+            orientation="h",
+            marker_color=color(palette, code),
+            customdata=part["unit_id"],
+            hovertext=[
+                f"<b>{u}</b><br>{name}: {fmt.number(n)}"
+                for u, n in zip(part["unit_name"], part["violations"], strict=True)
+            ],
+            hoverinfo="text",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], automargin=True)
+    if df.groupby("unit_name")["violations"].sum().max() <= 10:
+        fig.update_xaxes(dtick=1, tickformat=",d")
+    return _layout(fig, title, context, x_title, None, height=max(360, 140 + 30 * len(order)))
+
+
+def scatter(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
+    """Complaints received against violations found, per unit (size: inspections)."""
+    if df.empty or (df["received"].sum() == 0 and df["violations"].sum() == 0):
+        return None
+    hover = [
+        f"<b>{u}</b><br>{t('measure_short.received')}: {fmt.number(r)}"
+        f"<br>{t('measure_short.violations')}: {fmt.number(v)}"
+        f"<br>{t('measure_short.inspections')}: {fmt.number(i)}"
+        for u, r, v, i in zip(df["unit_name"], df["received"], df["violations"], df["inspections"], strict=True)
+    ]
+    size = 10 + 4 * df["inspections"].clip(upper=10)
+    fig = go.Figure(
+        go.Scatter(
+            x=df["received"],
+            y=df["violations"],
+            mode="markers",
+            customdata=df["unit_id"],
+            marker={"size": size, "color": ACCENT, "opacity": 0.7, "line": {"width": 1, "color": "white"}},
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    return _layout(fig, title, context, t("axis.complaints_received"), t("axis.violations"))
+
+
+def donut(values: dict[str, float], palette: str, title: str, context: str) -> go.Figure | None:
+    if sum(values.values()) == 0:
+        return None
+    kind = LABEL_KIND.get(palette, palette)
+    total = sum(values.values())
+    names = [label(kind, k) for k in values]
+    shares = [f"{fmt.number(v)}<br>{fmt.percent(v / total)}" if v else "" for v in values.values()]
+    fig = go.Figure(
+        go.Pie(
+            labels=names,
+            values=list(values.values()),
+            hole=0.5,
+            sort=False,
+            marker={"colors": [color(palette, k) for k in values]},
+            text=shares,
+            textinfo="text",
+            hoverinfo="text",
+            hovertext=[f"{n}: {s.replace('<br>', ' · ')}" for n, s in zip(names, shares, strict=True)],
+        )
+    )
+    return _layout(fig, title, context, height=380)
+
+
+def attention(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
+    """Units needing attention: composite score bars coloured by band, each labelled with the
+    unit and its weakest measure; clicking opens the unit's profile."""
+    if df.empty:
+        return None
+    reasons = []
+    for r in df.itertuples():
+        if r.weakest:
+            m = measures.get(r.weakest)
+            reasons.append(t("overview.reason", what=m.label(lang()), value=fmt.value(getattr(r, r.weakest), m.unit)))
+        else:
+            reasons.append(t("overview.reason_none"))
+    hover = [
+        f"<b>{r.unit_name}</b> ({label('level', r.unit_level)})<br>"
+        f"{t('measure_short.score')}: {fmt.number(r.score, 1)}<br>"
+        f"{t('measure_short.to_be_handled')}: {fmt.number(r.to_be_handled)}<br>"
+        f"{t('measure_short.on_time_rate')}: {fmt.percent(r.on_time_rate)}<br>"
+        f"{t('measure_short.overdue')}: {fmt.number(r.overdue)}<br>"
+        f"{t('measure_short.violations')}: {fmt.number(r.violations)}<br>{why}"
+        for r, why in zip(df.itertuples(), reasons, strict=True)
+    ]
+    shown = df.assign(
+        tick=[
+            f"<b>{n}</b><br><span style='font-size:11px'>{why}</span>"
+            for n, why in zip(df["unit_short_name"], reasons, strict=True)
+        ]
+    )
+    fig = bars(
+        shown,
+        y="tick",
+        x="score",
+        title=title,
+        context=context,
+        x_title=t("axis.score"),
+        colors=[PALETTES["band"].get(b, NEUTRAL) for b in df["band"]],
+        hover=hover,
+        ids=list(df["unit_id"]),
+        unit="score",
+        text=[fmt.number(v, 1) for v in df["score"]],
+    )
+    fig.update_traces(textposition="inside", insidetextanchor="end")
+    fig.update_xaxes(range=[0, 100])
+    fig.update_layout(height=max(360, 120 + 46 * len(df)))
+    return fig

@@ -1,0 +1,82 @@
+"""UI language: Vietnamese by default, English by the sidebar switch; strings from catalogue.yaml."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LANGS = ("vi", "en")
+CATALOGUE = Path(__file__).with_name("catalogue.yaml")
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """Flattened catalogue: 'section.key' -> {'vi': ..., 'en': ...}."""
+    raw = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+    out: dict[str, dict[str, str]] = {}
+
+    def walk(prefix: str, node: dict) -> None:
+        for key, value in node.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict) and set(value) <= set(LANGS) and value:
+                out[name] = {lang: str(text) for lang, text in value.items()}
+            elif isinstance(value, dict):
+                walk(name, value)
+
+    walk("", raw)
+    return out
+
+
+def lang() -> str:
+    """The session's language ('vi' unless the switch says 'en')."""
+    try:
+        import streamlit as st
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        if get_script_run_ctx(suppress_warning=True) is not None:
+            value = st.session_state.get("lang", "vi")
+            return value if value in LANGS else "vi"
+    except Exception:  # noqa: BLE001 - outside Streamlit: default language
+        pass
+    return "vi"
+
+
+def t(key: str, lang_: str | None = None, **values: object) -> str:
+    """The string for `key` in the UI language, with {placeholders} filled in."""
+    entry = catalogue().get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang_ or lang()) or entry.get("vi", key)
+    return text.format(**values) if values else text
+
+
+def label(kind: str, code: object, lang_: str | None = None) -> str:
+    """Label of a code (channel.hotline, kind.petition ...); unknown codes are shown as they are."""
+    if _missing(code):
+        return t("common.unknown", lang_)
+    key = f"{kind}.{code}"
+    return t(key, lang_) if key in catalogue() else str(code)
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN
+    except (TypeError, ValueError):
+        return True  # pandas NA / NaT refuse comparison
+
+
+def labeller(section: str, empty: str | None = None):
+    """A format_func for widgets: code -> label, bound to the language of this run (the
+    function may be called again later, outside the run)."""
+    lang_ = lang()
+
+    def show(code: object) -> str:
+        if empty is not None and code in ("", None):
+            return t(empty, lang_)
+        return label(section, code, lang_)
+
+    return show

@@ -1,0 +1,57 @@
+"""Composite agency scores, ranks within a level, and the overview's "needs attention" list."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cchc import config, measures
+
+
+def weights() -> dict[str, float]:
+    return {k: float(v) for k, v in config.ranking()["weights"].items()}
+
+
+def scored(units: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: a score per weighted measure, the composite (0-100), its band, whether the
+    unit is ranked (enough volume), its rank within its level, and its weakest measure."""
+    out = units.copy()
+    cap = float(config.ranking()["score_cap"])
+    names = list(weights())
+    for name in names:
+        out[f"score_{name}"] = [measures.score(name, _num(v), cap) for v in out[name]]
+    out["score"] = [measures.composite({n: _num(r[n]) for n in names}) for _, r in out.iterrows()]
+    out["band"] = [measures.band(None if pd.isna(s) else s / 100) for s in out["score"]]
+    out["ranked"] = (out["to_be_handled"] >= config.min_volume()) & out["score"].notna()
+    out["rank"] = out[out["ranked"]].groupby("unit_level")["score"].rank(method="min", ascending=False).astype("Int64")
+    out["weakest"] = [_weakest(r, names) for _, r in out.iterrows()]
+    return out.sort_values(["unit_level", "rank", "unit_name"], na_position="last").reset_index(drop=True)
+
+
+def _num(v: object) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def _weakest(row: pd.Series, names: list[str]) -> str | None:
+    scores = {n: row[f"score_{n}"] for n in names if row[f"score_{n}"] is not None and not pd.isna(row[f"score_{n}"])}
+    if not scores:
+        return None
+    worst = min(scores, key=lambda n: (scores[n], -weights()[n]))
+    return worst if scores[worst] < 1 else None
+
+
+def attention(table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """The ranked units with the lowest composite scores, worst first."""
+    n = n or int(config.ranking()["attention_count"])
+    ranked = table[table["ranked"]]
+    return ranked.sort_values(["score", "overdue"], ascending=[True, False]).head(n).reset_index(drop=True)
+
+
+def table(f, period) -> pd.DataFrame:
+    """The ranking page's table: scored units with their 12-month received sparkline."""
+    from cchc import queries
+
+    units = scored(queries.by_unit(f, period))
+    spark = queries.unit_sparklines(f, period)
+    out = units.merge(spark, on="unit_id", how="left")
+    out["trend"] = [v if isinstance(v, list) else [] for v in out["trend"]]
+    return out

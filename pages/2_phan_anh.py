@@ -1,0 +1,91 @@
+"""Phản ánh, kiến nghị / Complaints: volume over time, by agency and month, channel mix,
+top categories."""
+
+import streamlit as st
+
+from cchc import charts, queries, ui
+from cchc.i18n import label, labeller, t
+
+ctx = ui.header("page.complaints")
+f, period = ctx.filters, ctx.period
+where = ui.chart_context(ctx)
+
+left, right = st.columns(2)
+fitting = queries.default_grain(period)
+grain = (
+    left.segmented_control(
+        t("complaints.grain"),
+        queries.GRAINS,
+        default=fitting,
+        key=f"c_grain_{fitting}",
+        format_func=labeller("grain"),
+    )
+    or fitting
+)
+breakdown = (
+    right.segmented_control(
+        t("complaints.breakdown"),
+        queries.BREAKDOWNS,
+        default="channel",
+        key="c_breakdown",
+        format_func=labeller("sidebar"),
+    )
+    or "channel"
+)
+
+vol = queries.volume(f, period, grain, breakdown)
+ui.chart(
+    charts.stacked_time(
+        vol,
+        "bucket",
+        "received",
+        breakdown,
+        t("complaints.volume_title", grain=t(f"grain.{grain}").lower(), by=t(f"sidebar.{breakdown}").lower()),
+        where,
+        t("axis.items"),
+        grain,
+    ),
+    vol,
+    key="complaints_volume",
+)
+
+heat = queries.unit_month_heatmap(f, period)
+ui.chart(
+    charts.heatmap(heat, t("complaints.heatmap_title"), ui.chart_context(ctx, t("common.last_12m"))),
+    heat,
+    key="complaints_heatmap",
+)
+
+col1, col2 = st.columns(2)
+with col1:
+    mix = queries.channel_mix(f, period)
+    ui.chart(
+        charts.share_area(mix, "channel", t("complaints.mix_title"), ui.chart_context(ctx, t("common.last_24m"))),
+        mix,
+        key="complaints_mix",
+    )
+with col2:
+    cats = queries.received_by(f, period, "category").head(12)
+    ui.chart(
+        charts.bars(
+            cats,
+            y="value",
+            x="received",
+            title=t("complaints.categories_title"),
+            context=where,
+            x_title=t("axis.items"),
+            palette="category",
+            code_col="value",
+            label_kind="category",
+        ),
+        cats,
+        key="complaints_categories",
+    )
+
+kinds = queries.received_by(f, period, "kind")
+ui.chart(
+    charts.donut(dict(zip(kinds["value"], kinds["received"], strict=True)), "kind", t("complaints.kinds_title"), where),
+    kinds,
+    key="complaints_kinds",
+)
+st.caption(t("complaints.note", kinds=", ".join(label("kind", k) for k in ("complaint", "denunciation"))))

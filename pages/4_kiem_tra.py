@@ -1,0 +1,116 @@
+"""Kiểm tra công vụ / Inspections: inspections by type, violations by category and agency,
+repeat violations, remedies, and complaints against violations to pick the next inspection."""
+
+import pandas as pd
+import streamlit as st
+
+from cchc import charts, queries, ui
+from cchc.i18n import t
+
+ctx = ui.header("page.inspections")
+f, period = ctx.filters, ctx.period
+where = ui.chart_context(ctx)
+
+rows = queries.headline(f, period)
+for col, name in zip(
+    st.columns(4), ["inspections", "violations", "violations_per_inspection", "remedied_on_time_rate"], strict=True
+):
+    with col:
+        ui.metric(name, rows)
+
+by_type = queries.inspections_by_type(f, period)
+ui.chart(
+    charts.stacked_time(
+        by_type,
+        "month",
+        "inspections",
+        "inspection_type",
+        t("inspections.by_type_title"),
+        ui.chart_context(ctx, t("common.last_12m")),
+        t("axis.inspections"),
+    ),
+    by_type,
+    key="inspections_by_type",
+)
+
+col1, col2 = st.columns(2)
+with col1:
+    cats = queries.violations_by(f, period, by_unit=False)
+    ui.chart(
+        charts.bars(
+            cats,
+            y="value",
+            x="violations",
+            title=t("inspections.categories_title"),
+            context=where,
+            x_title=t("axis.violations"),
+            palette="violation_category",
+            code_col="value",
+            label_kind="violation_category",
+        ),
+        cats,
+        key="inspections_categories",
+    )
+with col2:
+    now = rows.loc["current"]
+    remedies = {k: now[k] for k in ("remedied_on_time", "remedy_late", "remedy_pending")}
+    ui.chart(
+        charts.donut(remedies, "remedy", t("inspections.remedies_title"), where),
+        pd.DataFrame({"state": list(remedies), "violations": list(remedies.values())}),
+        key="inspections_remedies",
+    )
+    st.caption(t("inspections.remedies_help"))
+
+units = queries.violations_by(f, period, by_unit=True)
+ui.chart(
+    charts.stacked_units(units, "violation_category", t("inspections.units_title"), where, t("axis.violations")),
+    units,
+    key="inspections_units",
+    clickable=True,
+)
+
+st.subheader(t("inspections.repeat"))
+st.caption(t("inspections.repeat_help"))
+repeat = queries.repeat_violations(f, period)
+ui.table(
+    repeat,
+    {
+        "unit_name": t("col.unit_name"),
+        "unit_level": t("col.unit_level"),
+        "category": t("col.category"),
+        "inspections": t("col.inspections"),
+        "violations": t("col.violations"),
+        "last_inspected_on": t("col.last_inspected_on"),
+    },
+    {"inspections": "count", "violations": "count", "last_inspected_on": "date"},
+    codes={"unit_level": "level", "category": "violation_category"},
+    key="inspections_repeat",
+)
+
+st.subheader(t("inspections.targeting"))
+scatter = queries.by_unit(f, period)
+ui.chart(
+    charts.scatter(scatter, t("inspections.scatter_title"), where),
+    scatter[["unit_id", "unit_name", "received", "violations", "inspections"]],
+    key="inspections_scatter",
+    clickable=True,
+)
+st.caption(t("inspections.scatter_help"))
+
+st.subheader(t("inspections.list"))
+listing = queries.inspections_list(f, period)
+ui.table(
+    listing,
+    {
+        "inspected_on": t("col.inspected_on"),
+        "inspection_id": t("col.inspection_id"),
+        "unit_name": t("col.unit_name"),
+        "inspection_type": t("col.inspection_type"),
+        "officials_checked": t("col.officials_checked"),
+        "violations": t("col.violations"),
+    },
+    {"inspected_on": "date", "officials_checked": "count", "violations": "count"},
+    codes={"inspection_type": "inspection_type"},
+    key="inspections_list",
+    height=360,
+)

@@ -1,0 +1,331 @@
+"""Driving the Streamlit dashboard in Chromium: waiting for it to be idle, reading cards,
+using the sidebar filters, watching the console. No fixed sleeps: every wait is on the page."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+from playwright.sync_api import Locator, Page
+
+TIMEOUT_MS = 60_000
+
+# url_path of each page (dashboard.py); the overview is the default page, served at "/".
+PAGES = {
+    "tong-quan": "",
+    "phan-anh": "phan-anh",
+    "thoi-gian": "thoi-gian",
+    "kiem-tra": "kiem-tra",
+    "xep-hang": "xep-hang",
+    "ho-so": "ho-so",
+    "tra-cuu": "tra-cuu",
+    "du-lieu": "du-lieu",
+}
+
+# Counts a script run each time the app goes into "running", so that a test can wait for the
+# rerun its click caused (and not mistake the idle state before it for the end of it).
+RUN_COUNTER_JS = """
+window.__cchcRuns = 0;
+new MutationObserver(records => {
+  for (const r of records) {
+    if (r.target.getAttribute && r.target.getAttribute('data-test-script-state') === 'running') {
+      window.__cchcRuns += 1;
+    }
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+
+# Idle: the script has finished, nothing is stale or still a loading skeleton, and every Plotly
+# chart has drawn its SVG.
+READY_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], '
+      + '[data-testid="stSkeletonElement"], [data-testid="stAppSkeleton"], '
+      + '[data-testid="stStatusWidgetRunningIcon"]')) return false;
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .every(c => c.querySelector('.js-plotly-plot .main-svg'));
+}"""
+
+# Vietnamese number formats (cchc/fmt.py): 1.234.567 · 12,5 % · 7 ngày / 8,5 ngày.
+VI_COUNT = re.compile(r"^\d{1,3}(\.\d{3})*$")
+VI_RATE = re.compile(r"^\d{1,3},\d %$")
+VI_DAYS = re.compile(r"^\d{1,3}(\.\d{3})*(,\d)? ngày$")
+VI_RATIO = re.compile(r"^\d{1,3}(\.\d{3})*,\d{2}$")
+VI_THOUSANDS = re.compile(r"\b\d{1,3}(\.\d{3})+\b")
+DASH = "—"
+
+
+def url_for(key: str, params: dict | None = None) -> str:
+    """The page's URL relative to the server (contexts are made with base_url)."""
+    query = f"?{urlencode(params)}" if params else ""
+    return f"/{PAGES[key]}{query}"
+
+
+def wait_ready(page: Page, timeout: int = TIMEOUT_MS) -> None:
+    page.wait_for_function(READY_JS, timeout=timeout, polling=100)
+
+
+def open_page(page: Page, key: str, params: dict | None = None) -> Page:
+    page.goto(url_for(key, params))
+    page.wait_for_selector('[data-testid="stApp"]')
+    wait_ready(page)
+    return page
+
+
+def runs(page: Page) -> int:
+    return page.evaluate("window.__cchcRuns || 0")
+
+
+@contextmanager
+def rerun(page: Page):
+    """Wrap an action that makes Streamlit rerun; returns once that rerun is drawn."""
+    before = runs(page)
+    yield
+    page.wait_for_function("n => (window.__cchcRuns || 0) > n", arg=before, polling=50)
+    wait_ready(page)
+
+
+def query(page: Page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def path(page: Page) -> str:
+    return urlparse(page.url).path.strip("/")
+
+
+def main(page: Page) -> Locator:
+    return page.locator('[data-testid="stMain"]')
+
+
+def sidebar(page: Page) -> Locator:
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def title(page: Page) -> str:
+    return main(page).locator("h1").first.inner_text().strip()
+
+
+def metrics(page: Page) -> dict[str, str]:
+    """Metric cards: label -> value as shown."""
+    out = {}
+    for card in main(page).locator('[data-testid="stMetric"]').all():
+        label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        out[label] = card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return out
+
+
+def exceptions(page: Page) -> list[str]:
+    return [e.inner_text()[:1500] for e in page.locator('[data-testid="stException"]').all()]
+
+
+def alerts(page: Page) -> list[str]:
+    return [a.inner_text().strip() for a in main(page).locator('[data-testid="stAlert"]').all()]
+
+
+def plotly_charts(page: Page) -> list[dict]:
+    """Each Plotly chart on the page: trace types, number of drawn marks, separators, title."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+      .map(c => {
+        const gd = c.querySelector('.js-plotly-plot');
+        const svg = gd && gd.querySelector('.main-svg');
+        const marks = gd ? gd.querySelectorAll(
+          '.bars path, .scatterlayer .trace path.js-line, .scatterlayer .point, '
+          + '.heatmaplayer image, .boxlayer path.box, .pielayer .slice path, '
+          + '.scatterlayer .trace path.js-fill, .violinlayer path').length : 0;
+        const box = gd ? gd.getBoundingClientRect() : {width: 0, height: 0};
+        // titles, axis titles, legend and colour-bar texts cut off at the chart's edges
+        const clipped = gd ? [...gd.querySelectorAll('.infolayer text, .xtitle, .ytitle')]
+          .filter(t => t.textContent.trim())
+          .filter(t => { const r = t.getBoundingClientRect();
+            return r.left < box.left - 2 || r.right > box.right + 2
+              || r.top < box.top - 2 || r.bottom > box.bottom + 2; })
+          .map(t => t.textContent.trim().slice(0, 80)) : [];
+        return {
+          clipped,
+          drawn: !!svg,
+          types: gd && gd.data ? gd.data.map(t => t.type || 'scatter') : [],
+          marks,
+          separators: gd && gd._fullLayout ? gd._fullLayout.separators : null,
+          title: gd && gd._fullLayout && gd._fullLayout.title
+            ? (gd._fullLayout.title.text || '').replace(/<[^>]+>/g, '') : '',
+          width: box.width,
+          height: box.height,
+        };
+      })""")
+
+
+def horizontal_overflow(page: Page) -> list[str]:
+    """Elements of the main area wider than the viewport (text or tables running off a phone)."""
+    return page.evaluate("""() => {
+      const vw = document.documentElement.clientWidth;
+      const out = [];
+      for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (r.right > vw + 1 && !el.closest('[data-testid="stDataFrame"], .js-plotly-plot, '
+            + '[data-testid="stTabs"] [role="tablist"], [data-testid="stElementToolbar"]')) {
+          out.push(`${el.tagName.toLowerCase()}.${el.getAttribute('data-testid') || ''}`
+                   + ` right=${Math.round(r.right)} "${(el.innerText || '').slice(0, 60)}"`);
+        }
+      }
+      return out.slice(0, 10);
+    }""")
+
+
+def screenshot(page: Page, file: Path) -> None:
+    """The whole page, not only the viewport: Streamlit scrolls inside its main container, so
+    the viewport is made as tall as that content for the shot and put back afterwards."""
+    size = page.viewport_size
+    height = page.evaluate("""() => {
+      const m = document.querySelector('[data-testid="stMain"]');
+      return Math.max(m ? m.scrollHeight : 0, document.documentElement.scrollHeight);
+    }""")
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(height, 12_000)})
+        wait_ready(page)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(file))
+    if height > size["height"]:
+        page.set_viewport_size(size)
+
+
+# --- sidebar -------------------------------------------------------------------------------
+
+
+def open_sidebar(page: Page) -> Locator:
+    """At phone width the sidebar starts collapsed."""
+    side = sidebar(page)
+    if side.get_attribute("aria-expanded") == "false" or not side.is_visible():
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        side.locator('[data-testid="stSidebarUserContent"]').wait_for(state="visible")
+    return side
+
+
+def pick(page: Page, label: str, option: str, scope: Locator | None = None) -> None:
+    """Choose an option of a selectbox by its label (rerun waited for)."""
+    where = scope or page
+    box = where.get_by_role("combobox", name=label, exact=True)
+    with rerun(page):
+        box.click()
+        page.get_by_role("option", name=option, exact=True).click()
+
+
+def add_to_multiselect(page: Page, label: str, search: str, option: str,
+                       scope: Locator | None = None) -> None:
+    where = scope or page
+    box = where.get_by_role("combobox", name=label, exact=True)
+    with rerun(page):
+        box.click()
+        box.fill(search)
+        page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def expand(scope: Locator, summary: str) -> None:
+    """Open an expander (sidebar groups) if it is closed."""
+    exp = scope.locator('[data-testid="stExpander"]').filter(
+        has=scope.page.get_by_text(summary, exact=True))
+    details = exp.locator("details").first
+    if details.get_attribute("open") is None:
+        exp.locator("summary").first.click()
+    exp.locator('[data-testid="stExpanderDetails"]').first.wait_for(state="visible")
+
+
+# --- console -------------------------------------------------------------------------------
+
+# Console noise that is understood and not the app's fault, exactly:
+# 1. Streamlit's frontend, opened at a page's URL (/phan-anh), first looks for the server under
+#    that path (a possible base path) and gets 404 for <page>/_stcore/health and
+#    <page>/_stcore/host-config before it falls back to the root, where both answer.
+# 2. page_icon=":material/account_balance:" makes Streamlit fetch the favicon's SVG from
+#    fonts.gstatic.com; the test machine has no internet access (DNS fails). Only the favicon is
+#    affected. Nothing else from outside may fail.
+_BASE_PATH_PROBE = re.compile(r"^http://127\.0\.0\.1:\d+/[\w-]+/_stcore/(health|host-config)$")
+_MATERIAL_FAVICON = re.compile(
+    r"^https://fonts\.gstatic\.com/s/i/short-term/release/materialsymbols\w+/\w+/default/\d+px\.svg$"
+)
+
+
+class ConsoleErrors:
+    def __init__(self, page: Page):
+        self.errors: list[tuple[str, str]] = []  # (text, url)
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append((f"page error: {exc}", "")))
+
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.errors.append((msg.text, (msg.location or {}).get("url", "")))
+
+    @staticmethod
+    def ignored(text: str, url: str) -> bool:
+        if text.startswith("Failed to load resource: the server responded with a status of 404"):
+            return bool(_BASE_PATH_PROBE.match(url))
+        if text == "Failed to load resource: net::ERR_NAME_NOT_RESOLVED":
+            return bool(_MATERIAL_FAVICON.match(url))
+        return False
+
+    def unexpected(self) -> list[str]:
+        return [f"{text} ({url})" if url else text
+                for text, url in self.errors if not self.ignored(text, url)]
+
+
+def visible_text(page: Page, scope: str = '[data-testid="stMain"]') -> str:
+    """The text a person reads in `scope` (chart text included), without Material icon names
+    ('download', 'keyboard_arrow_right'), which are ligatures drawn as icons."""
+    return page.evaluate("""sel => {
+      const root = document.querySelector(sel);
+      if (!root) return '';
+      const copy = root.cloneNode(true);
+      copy.querySelectorAll('[data-testid="stIconMaterial"], [translate="no"]').forEach(e => e.remove());
+      copy.style.position = 'absolute'; copy.style.left = '-99999px';
+      document.body.appendChild(copy);
+      const text = copy.innerText;
+      copy.remove();
+      return text;
+    }""", scope)
+
+
+def grid(frame: Locator) -> list[dict[str, str]]:
+    """The rows an st.dataframe shows (its visible rows), read from the accessible table the
+    grid builds inside its canvas once it has focus."""
+    canvas = frame.locator('canvas[data-testid="data-grid-canvas"]')
+    canvas.focus()
+    table = canvas.locator('table[role="grid"]')
+    table.wait_for(state="attached")
+    headers = [h.inner_text().strip() for h in table.locator("thead th").all()]
+    rows = []
+    for tr in table.locator("tbody tr").all():
+        cells = [td.inner_text().strip() for td in tr.locator("td").all()]
+        rows.append(dict(zip(headers, cells, strict=False)))
+    return rows
+
+
+def vi_int(text: str) -> int:
+    """'1.264' -> 1264."""
+    return int(text.strip().replace(".", ""))
+
+
+def chart_index(page: Page, title: str) -> int:
+    titles = [c["title"] for c in plotly_charts(page)]
+    matches = [i for i, t in enumerate(titles) if t.startswith(title)]
+    assert matches, f"no chart titled {title!r}; charts: {titles}"
+    return matches[0]
+
+
+def click_point(page: Page, chart: int, point: int) -> str:
+    """Click one bar or marker of a chart like a person does; returns its customdata."""
+    gd = page.locator('[data-testid="stPlotlyChart"]').nth(chart).locator(".js-plotly-plot")
+    kind, ids = gd.evaluate("gd => [gd.data[0].type || 'scatter', gd.data[0].customdata]")
+    layer = {"bar": ".barlayer", "scatter": ".scatterlayer"}[kind]
+    target = gd.locator(f"{layer} .trace").first.locator(".point").nth(point)
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)  # Plotly only reports a click on a point it is hovering
+    page.mouse.click(x, y)
+    value = ids[point]
+    return value[0] if isinstance(value, list) else value
