@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,6 +15,7 @@ import plotly.graph_objects as go
 from cchc import fmt, measures
 from cchc.i18n import label, lang, t
 
+TITLE_CHARS, SUBTITLE_CHARS = 36, 56  # what fits a 390 px phone at the title's font sizes
 GOOD, AMBER, BAD, NEUTRAL = "#2E7D32", "#F2A900", "#C62828", "#8C96A0"
 ACCENT = "#2B6CB0"
 PROVINCE = "#8C96A0"
@@ -113,11 +115,20 @@ def _layout(
     however the ticks wrap on a phone."""
     items = sum(1 for tr in fig.data if tr.showlegend is not False and tr.name)
     legend_rows = 0 if items < 2 else math.ceil(items / 2)
+    # Plotly does not wrap titles: break them so they fit a phone (390 px) as well.
+    title_lines = textwrap.wrap(title, TITLE_CHARS) or [""]
+    context_lines = textwrap.wrap(context, SUBTITLE_CHARS) or [""]
+    top = 36 + 22 * len(title_lines) + 16 * len(context_lines)
     fig.update_layout(
-        title={"text": title, "subtitle": {"text": context}, "x": 0, "xanchor": "left"},
+        title={
+            "text": "<br>".join(title_lines),
+            "subtitle": {"text": "<br>".join(context_lines)},
+            "x": 0,
+            "xanchor": "left",
+        },
         separators=fmt.separators(),
-        height=height + 22 * legend_rows,
-        margin={"l": 10, "r": 10, "t": 80, "b": 20 + 22 * legend_rows + (60 if legend_rows else 0)},
+        height=height + 22 * legend_rows + top - 80,
+        margin={"l": 10, "r": 10, "t": top, "b": 20 + 22 * legend_rows + (60 if legend_rows else 0)},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "title": None},
         showlegend=legend_rows > 0,
         hoverlabel={"align": "left"},
@@ -495,6 +506,8 @@ def scatter(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
             hoverinfo="text",
         )
     )
+    if df["violations"].max() <= 10:
+        fig.update_yaxes(dtick=1, tickformat=",d")
     return _layout(fig, title, context, t("axis.complaints_received"), t("axis.violations"))
 
 

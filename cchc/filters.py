@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from cchc import periods
@@ -52,12 +52,6 @@ class Filters:
     def period(self, today: date | None = None) -> periods.Period:
         return periods.resolve(self.preset, today or date.today(), self.cut, self.start, self.end)
 
-    def without_agencies(self) -> Filters:
-        return replace(self, agency_ids=())
-
-    def is_default(self) -> bool:
-        return self == Filters()
-
     def to_params(self) -> dict[str, str]:
         """The non-default filters as URL query parameters."""
         out: dict[str, str] = {}
@@ -105,9 +99,6 @@ class Filters:
         if f.preset == "custom" and not (f.start and f.end):
             f = replace(f, preset=Filters.preset)
         return f
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def _iso(value: str | None) -> date | None:

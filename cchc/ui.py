@@ -524,7 +524,7 @@ def target(name: str) -> float | None:
     return measures.get(name).target
 
 
-def profile_options(rollup: bool) -> dict[str, str]:
+def profile_options() -> dict[str, str]:
     """Every unit a profile can show: today's units first, then the old ones."""
     current = _agency_options(True, None)
     everything = _agency_options(False, None)
@@ -587,3 +587,19 @@ def load_results_frame(results) -> dict[str, pd.DataFrame]:
             )
     columns = ["file", "row_number", "column_name", "raw_value", "error_type", "reason_vi", "reason_en"]
     return {"summary": pd.DataFrame(summary), "rejections": pd.DataFrame(rejections, columns=columns)}
+
+
+def localise_uploader(button: str, limit: str) -> None:
+    """st.file_uploader's button and size note are English-only: hide them and draw ours."""
+
+    def css_text(text: str) -> str:
+        return text.replace("\\", "").replace('"', "'")
+
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"],
+[data-testid="stFileUploaderDropzone"] button [data-testid="stIconMaterial"],
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button > div::after {{ content: "{css_text(button)}"; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "{css_text(limit)}"; font-size: 0.85rem; opacity: 0.7; }}
+</style>""")

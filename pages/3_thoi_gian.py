@@ -18,8 +18,8 @@ CARDS = [
     "p90_working_days",
     "on_time_rate",
     "overdue_rate",
-    "open_items",
-    "nearly_due",
+    "overdue_open",
+    "resolved_late",
 ]
 for first in (0, 4):
     for col, name in zip(st.columns(4), CARDS[first : first + 4], strict=True):

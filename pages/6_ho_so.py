@@ -11,7 +11,7 @@ from cchc.i18n import label, t
 ctx = ui.header("page.profile")
 f, period = ctx.filters, ctx.period
 
-options = ui.profile_options(f.rollup)
+options = ui.profile_options()
 wanted = st.query_params.get("agency")
 if wanted and wanted in options and st.session_state.get("p_agency") != wanted:
     st.session_state["p_agency"] = wanted

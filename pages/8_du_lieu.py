@@ -85,6 +85,7 @@ else:
 
 st.subheader(t("data.upload"))
 st.caption(t("data.upload_help"))
+ui.localise_uploader(t("data.browse"), t("data.limit"))
 with st.form("upload", clear_on_submit=True):
     files = st.file_uploader(t("data.files"), type=["csv", "xlsx", "xls"], accept_multiple_files=True, key="d_files")
     submitted = st.form_submit_button(t("data.load"), type="primary")
