@@ -121,8 +121,9 @@ def _layout(
     top = 36 + 22 * len(title_lines) + 16 * len(context_lines)
     fig.update_layout(
         title={
-            "text": "<br>".join(title_lines),
-            "subtitle": {"text": "<br>".join(context_lines)},
+            # ' <br>': the title still reads as one sentence once tags are stripped
+            "text": " <br>".join(title_lines),
+            "subtitle": {"text": " <br>".join(context_lines)},
             "x": 0,
             "xanchor": "left",
         },

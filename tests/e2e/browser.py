@@ -220,7 +220,7 @@ def add_to_multiselect(page: Page, label: str, search: str, option: str,
     box = where.get_by_role("combobox", name=label, exact=True)
     with rerun(page):
         box.click()
-        box.fill(search)
+        box.press_sequentially(search, delay=30)  # typed like a person, so the list filters
         page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
 

@@ -7,13 +7,13 @@ test that produced them (see browser.ConsoleErrors for the only noise that is ig
 Environment:
 - CCHC_APP_DIR: the app to test (default: this checkout). Point it at a copy to prove that
   breaking a chart or a filter there makes this suite fail.
+- CCHC_ARTIFACTS: where screenshots and the server log go (default tests/artifacts, git-ignored).
 - CCHC_CHROMIUM: the browser (default /usr/bin/chromium; `make browser` installs it).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -27,7 +27,7 @@ import pytest
 from tests.e2e import browser as b
 
 REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "tests" / "artifacts"
+ARTIFACTS = Path(os.environ.get("CCHC_ARTIFACTS") or REPO / "tests" / "artifacts")
 CHROMIUM = os.environ.get("CCHC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
@@ -149,7 +149,8 @@ def chromium():
 def first_visit(chromium, server) -> dict:
     """The first visitor after the server starts opens a link to a page other than the overview
     (what happens to the leader opening an analyst's link after a restart). What they saw is
-    kept for test_first_visitor_can_open_a_shared_link; every other test comes after it."""
+    kept for test_journeys.test_first_visitor_after_a_restart_can_open_a_shared_link; every
+    other test's page is opened after it."""
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, base_url=server)
     context.set_default_timeout(b.TIMEOUT_MS)
     page = context.new_page()
@@ -194,7 +195,9 @@ def new_page(chromium, server, first_visit, request, artifacts):
                 pass
         problems += errors.unexpected()
         page.context.close()
-    if problems and not failed:
+    if problems and failed:
+        print("console errors:\n" + "\n".join(problems))  # shown with the failure
+    elif problems:
         pytest.fail("console errors:\n" + "\n".join(problems))
 
 
@@ -217,13 +220,3 @@ def wh_con(warehouse):
         return con
 
     return connect
-
-
-@pytest.fixture(scope="session")
-def demo_copy(tmp_path_factory, warehouse) -> Path:
-    """A scratch copy of the demo export folder (never touched by the app)."""
-    src = warehouse.parent / "demo"
-    dst = tmp_path_factory.mktemp("demo_copy")
-    if src.is_dir():
-        shutil.copytree(src, dst, dirs_exist_ok=True)
-    return dst

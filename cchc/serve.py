@@ -1,0 +1,28 @@
+"""`python -m cchc.serve [streamlit options]`: `streamlit run dashboard.py`, without the
+"Page not found" dialog the first visitor after a start gets on a shared link.
+
+Why: Streamlit decides on its first session whether the app uses the old `pages/` folder
+mechanism (the folder exists here, holding the st.navigation pages), and runs that session's
+first script run through it; its page names come from the file names (`phan_anh`), so a link
+to `/phan-anh` is "not found" before dashboard.py's st.navigation takes over. The flag is a
+class attribute, decided once per process: setting it before the server starts avoids it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
+
+
+def main(argv: list[str]) -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli
+
+    PagesManager.uses_pages_directory = False  # dashboard.py always calls st.navigation
+    sys.argv = ["streamlit", "run", str(DASHBOARD), *argv]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
