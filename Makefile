@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test lint bench demo clean-demo install browser
 
 run: install $(DB)  ## Install, build the demo warehouse if there is none, start the dashboard
-	CCHC_DB=$(DB) $(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	CCHC_DB=$(DB) $(BIN)/python -m cchc.serve --server.port $(PORT)
 
 test: install browser  ## Install and run every test (unit, page and browser tests)
 	$(BIN)/python -m pytest

@@ -8,7 +8,6 @@ import pytest
 from cchc import db, queries
 from cchc.filters import Filters
 from tests.conftest_pages import build_warehouse, complaint_rows
-from tests.conftest_pages import fixture_db as fixture_db  # noqa: F401 - pytest fixture
 
 
 def _received(f: Filters) -> int:

@@ -9,7 +9,6 @@ import pytest
 from cchc import exports, queries
 from cchc.filters import Filters
 from tests.conftest_pages import FORMULA_TEXT, complaint_rows
-from tests.conftest_pages import fixture_db as fixture_db  # noqa: F401 - pytest fixture
 
 
 def _filters() -> Filters:

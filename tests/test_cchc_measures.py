@@ -13,7 +13,6 @@ from cchc import config, measures, queries, ranking
 from cchc.filters import Filters
 from cchc.periods import add_months
 from tests.conftest_pages import CURRENT_ID, LOAD_DATE, expected
-from tests.conftest_pages import fixture_db as fixture_db  # noqa: F401 - pytest fixture
 
 
 def _periods() -> list[tuple[date, date]]:

@@ -4,7 +4,6 @@ from streamlit.testing.v1 import AppTest
 
 from etl.load import load_files
 from tests.conftest_pages import ROOT
-from tests.conftest_pages import fixture_db as fixture_db  # noqa: F401 - pytest fixture
 from tests.etl_files import PAKN_HEADER, pakn_row, write_csv
 from tests.test_pages_render import open_page
 

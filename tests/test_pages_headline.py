@@ -8,7 +8,6 @@ import pytest
 
 from cchc import config, fmt, measures
 from tests.conftest_pages import CURRENT_ID, expected, frames
-from tests.conftest_pages import fixture_db as fixture_db  # noqa: F401 - pytest fixture
 from tests.test_pages_render import open_page
 
 START, END = date(2025, 1, 1), date(2025, 9, 30)

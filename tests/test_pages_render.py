@@ -4,7 +4,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest_pages import ROOT
-from tests.conftest_pages import fixture_db as fixture_db  # noqa: F401 - pytest fixture
 
 PAGES = [
     "pages/1_tong_quan.py",

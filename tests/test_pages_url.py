@@ -4,7 +4,6 @@ switch changes the labels."""
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest_pages import ROOT
-from tests.conftest_pages import fixture_db as fixture_db  # noqa: F401 - pytest fixture
 from tests.test_pages_render import open_page
 
 LINK = {
