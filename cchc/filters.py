@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from cchc import periods
+from etl.warehouse import today as province_today
 
 LEVELS = ("province", "department", "district", "commune", "office")
 CHANNELS = ("hotline", "email", "app", "portal", "in_person", "letter", "national_portal")
@@ -50,7 +51,7 @@ class Filters:
     violation_categories: tuple[str, ...] = field(default=())
 
     def period(self, today: date | None = None) -> periods.Period:
-        return periods.resolve(self.preset, today or date.today(), self.cut, self.start, self.end)
+        return periods.resolve(self.preset, today or province_today(), self.cut, self.start, self.end)
 
     def to_params(self) -> dict[str, str]:
         """The non-default filters as URL query parameters."""

@@ -22,6 +22,7 @@ from cchc.filters import (
     Filters,
 )
 from cchc.i18n import label, labeller, lang, t
+from etl.warehouse import today as province_today
 
 PROFILE_PAGE = "pages/6_ho_so.py"
 FILTER_PARAMS = (
@@ -62,7 +63,8 @@ class Context:
 
 
 def today() -> date:
-    return date.today()
+    """Today in the province (the server may run on UTC)."""
+    return province_today()
 
 
 # --- URL <-> widgets -----------------------------------------------------------------------
