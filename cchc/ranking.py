@@ -53,5 +53,6 @@ def table(f, period) -> pd.DataFrame:
     units = scored(queries.by_unit(f, period))
     spark = queries.unit_sparklines(f, period)
     out = units.merge(spark, on="unit_id", how="left")
-    out["trend"] = [v if isinstance(v, list) else [] for v in out["trend"]]
+    # DuckDB hands list columns to pandas as numpy arrays; units without complaints get none.
+    out["trend"] = [[int(x) for x in v] if hasattr(v, "__len__") else [] for v in out["trend"]]
     return out
