@@ -69,11 +69,19 @@ def wait_ready(page: Page, timeout: int = TIMEOUT_MS) -> None:
     page.wait_for_function(READY_JS, timeout=timeout, polling=100)
 
 
-def open_page(page: Page, key: str, params: dict | None = None) -> Page:
+def open_page(page: Page, key: str, params: dict | None = None, check: bool = True) -> Page:
+    """Open a page and wait until it is drawn; unless told not to, fail on an exception box."""
     page.goto(url_for(key, params))
     page.wait_for_selector('[data-testid="stApp"]')
     wait_ready(page)
+    if check:
+        assert_no_exception(page)
     return page
+
+
+def assert_no_exception(page: Page) -> None:
+    shown = exceptions(page)
+    assert shown == [], f"Streamlit exception on {page.url}:\n" + "\n".join(shown)
 
 
 def runs(page: Page) -> int:
@@ -87,6 +95,7 @@ def rerun(page: Page):
     yield
     page.wait_for_function("n => (window.__cchcRuns || 0) > n", arg=before, polling=50)
     wait_ready(page)
+    assert_no_exception(page)
 
 
 def query(page: Page) -> dict[str, str]:
@@ -176,21 +185,21 @@ def horizontal_overflow(page: Page) -> list[str]:
     }""")
 
 
+# Streamlit scrolls inside its main container, so a full-page screenshot would show one screen
+# only. For the shot the containers are let grow with their content (widths do not change, so
+# nothing is redrawn), and put back afterwards.
+_UNSCROLL_CSS = """[data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+  position: static !important; height: auto !important; overflow: visible !important; }"""
+
+
 def screenshot(page: Page, file: Path) -> None:
-    """The whole page, not only the viewport: Streamlit scrolls inside its main container, so
-    the viewport is made as tall as that content for the shot and put back afterwards."""
-    size = page.viewport_size
-    height = page.evaluate("""() => {
-      const m = document.querySelector('[data-testid="stMain"]');
-      return Math.max(m ? m.scrollHeight : 0, document.documentElement.scrollHeight);
-    }""")
-    if height > size["height"]:
-        page.set_viewport_size({"width": size["width"], "height": min(height, 12_000)})
-        wait_ready(page)
+    """The whole page, as a person scrolling through it sees it."""
     file.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(file))
-    if height > size["height"]:
-        page.set_viewport_size(size)
+    style = page.add_style_tag(content=_UNSCROLL_CSS)
+    try:
+        page.screenshot(path=str(file), full_page=True)
+    finally:
+        style.evaluate("el => el.remove()")
 
 
 # --- sidebar -------------------------------------------------------------------------------

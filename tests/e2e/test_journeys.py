@@ -73,6 +73,7 @@ def test_period_and_agency_filters_reach_the_url_numbers_and_a_copied_link(
     other = new_page()
     other.goto(page.url)
     b.wait_ready(other)
+    b.assert_no_exception(other)
     assert (b.metrics(other), period_caption(other)) == shown
     other_side = b.open_sidebar(other)
     assert other_side.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "12 tháng gần nhất"
@@ -101,12 +102,12 @@ def test_clicking_an_agency_bar_opens_its_profile(new_page, wh_con, key, chart):
         agency = b.click_point(page, index, 0)
     page.wait_for_url(re.compile(r"/ho-so\?"))
     b.wait_ready(page)
+    b.assert_no_exception(page)
     assert b.title(page) == "Hồ sơ cơ quan"
     assert b.query(page) == {"period": "last_12m", "agency": agency}
     name = wh_con().execute("select name from agencies where agency_id = ?", [agency]).fetchone()[0]
     assert b.main(page).locator("h2, h3").filter(has_text=name).count() >= 1
     assert b.metrics(page)["Phải xử lý"] != b.DASH
-    assert b.exceptions(page) == []
 
 
 def test_switching_to_english_and_back_keeps_the_view(new_page, app_dir):
@@ -169,7 +170,6 @@ def test_a_filter_matching_nothing_shows_the_empty_state(new_page, key):
     params = {**NOTHING, **({"agency": AGENCY} if key == "ho-so" else {})}
     page = new_page()
     b.open_page(page, key, params)
-    assert b.exceptions(page) == []
     assert "03/01/2000 – 20/02/2000" in period_caption(page)
     assert any(EMPTY_TEXT in a for a in b.alerts(page)), b.alerts(page)
     blank = [c["title"] for c in b.plotly_charts(page) if c["marks"] == 0]
@@ -178,6 +178,7 @@ def test_a_filter_matching_nothing_shows_the_empty_state(new_page, key):
 
 def test_first_visitor_after_a_restart_can_open_a_shared_link(first_visit):
     """The session's first browser opened /phan-anh on the freshly started server."""
+    assert first_visit["exceptions"] == []
     assert first_visit["title"] == "Phản ánh, kiến nghị"
     assert first_visit["dialogs"] == [], "a dialog covered the page"
     assert first_visit["errors"] == []

@@ -120,13 +120,12 @@ def test_page_renders_in_vietnamese_with_charts_and_numbers(
 ):
     expect = PAGES[key]
     page = new_page(*VIEWPORTS[width])
-    b.open_page(page, key, {**PERIOD, **expect.params})
+    b.open_page(page, key, {**PERIOD, **expect.params}, check=False)
     b.screenshot(page, artifacts / f"{key}-{width}.png")
-
-    assert b.exceptions(page) == []
-    assert b.title(page) == expect.title
     # Every problem of the page is listed, not only the first one.
-    problems: list[str] = []
+    problems: list[str] = [f"exception: {e}" for e in b.exceptions(page)]
+    if b.title(page) != expect.title:
+        problems.append(f"title {b.title(page)!r}, expected {expect.title!r}")
 
     charts = b.plotly_charts(page)
     drawn = [c for c in charts if c["drawn"] and c["marks"] > 0]

@@ -40,7 +40,6 @@ def test_uploading_a_messy_export_shows_its_summary_and_rejected_rows(new_page, 
     with b.rerun(page):
         form.get_by_role("button", name="Nạp dữ liệu").click()
     b.main(page).get_by_text("Đã nạp 1 tệp.").wait_for()
-    assert b.exceptions(page) == []
 
     con = wh_con()
     batch_id, rows_in, loaded, rejected = con.execute(
