@@ -3,6 +3,8 @@ sidebar filters (kept in the URL), then runs the chosen page."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from cchc import ui
@@ -11,7 +13,7 @@ from cchc.i18n import t
 ui.seed_from_url()
 st.set_page_config(
     page_title=t("app.title"),
-    page_icon=":material/account_balance:",
+    page_icon=str(Path(__file__).parent / "cchc" / "assets" / "favicon.png"),  # local: no fetch from outside
     layout="wide",
     initial_sidebar_state="auto",
 )
