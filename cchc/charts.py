@@ -118,7 +118,7 @@ def _layout(
     # Plotly does not wrap titles: break them so they fit a phone (390 px) as well.
     title_lines = textwrap.wrap(title, TITLE_CHARS) or [""]
     context_lines = textwrap.wrap(context, SUBTITLE_CHARS) or [""]
-    top = 36 + 22 * len(title_lines) + 16 * len(context_lines)
+    top = 48 + 24 * len(title_lines) + 19 * len(context_lines)
     fig.update_layout(
         title={
             # ' <br>': the title still reads as one sentence once tags are stripped

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
+import yaml
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 TIMEOUT_MS = 60_000
 
@@ -38,7 +41,7 @@ new MutationObserver(records => {
 """
 
 # Idle: the script has finished, nothing is stale or still a loading skeleton, and every Plotly
-# chart has drawn its SVG.
+# chart has drawn its traces (Streamlit first draws an empty plot, axes -1 to 5, then the figure).
 READY_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -46,8 +49,11 @@ READY_JS = """() => {
   if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], '
       + '[data-testid="stSkeletonElement"], [data-testid="stAppSkeleton"], '
       + '[data-testid="stStatusWidgetRunningIcon"]')) return false;
-  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-    .every(c => c.querySelector('.js-plotly-plot .main-svg'));
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => {
+    const gd = c.querySelector('.js-plotly-plot');
+    return gd && gd.querySelector('.main-svg') && gd.data && gd.data.length > 0
+      && gd.querySelector('.trace, .hm, .pielayer .slice');
+  });
 }"""
 
 # Vietnamese number formats (cchc/fmt.py): 1.234.567 · 12,5 % · 7 ngày / 8,5 ngày.
@@ -66,7 +72,17 @@ def url_for(key: str, params: dict | None = None) -> str:
 
 
 def wait_ready(page: Page, timeout: int = TIMEOUT_MS) -> None:
-    page.wait_for_function(READY_JS, timeout=timeout, polling=100)
+    try:
+        page.wait_for_function(READY_JS, timeout=timeout, polling=100)
+    except PlaywrightTimeout:
+        state = page.evaluate("""() => ({
+          script: document.querySelector('[data-testid="stApp"]')
+            ?.getAttribute('data-test-script-state'),
+          charts: [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+            .map(gd => ({traces: gd.data ? gd.data.length : null,
+                         title: gd._fullLayout?.title?.text || ''})),
+        })""")
+        raise AssertionError(f"page not drawn within {timeout / 1000:.0f} s: {page.url} {state}") from None
 
 
 def open_page(page: Page, key: str, params: dict | None = None, check: bool = True) -> Page:
@@ -100,10 +116,6 @@ def rerun(page: Page):
 
 def query(page: Page) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
-
-
-def path(page: Page) -> str:
-    return urlparse(page.url).path.strip("/")
 
 
 def main(page: Page) -> Locator:
@@ -153,8 +165,15 @@ def plotly_charts(page: Page) -> list[dict]:
             return r.left < box.left - 2 || r.right > box.right + 2
               || r.top < box.top - 2 || r.bottom > box.bottom + 2; })
           .map(t => t.textContent.trim().slice(0, 80)) : [];
+        // the title or its subtitle (wrapped on a phone) running into the plotting area
+        const top = gd && gd._fullLayout && gd._fullLayout._size
+          ? box.top + gd._fullLayout._size.t : -Infinity;
+        const overlapping = gd ? [...gd.querySelectorAll('.gtitle, .gtitle-subtitle')]
+          .filter(t => t.textContent.trim() && t.getBoundingClientRect().bottom > top + 2)
+          .map(t => t.textContent.trim().slice(0, 80)) : [];
         return {
           clipped,
+          overlapping,
           drawn: !!svg,
           types: gd && gd.data ? gd.data.map(t => t.type || 'scatter') : [],
           marks,
@@ -202,6 +221,102 @@ def screenshot(page: Page, file: Path) -> None:
         style.evaluate("el => el.remove()")
 
 
+def visible_text(page: Page, scope: str = '[data-testid="stMain"]') -> str:
+    """The text a person reads in `scope` (chart text included), without Material icon names
+    ('download', 'keyboard_arrow_right'), which are ligatures drawn as icons."""
+    return page.evaluate(
+        """sel => {
+      const root = document.querySelector(sel);
+      if (!root) return '';
+      const copy = root.cloneNode(true);
+      copy.querySelectorAll('[data-testid="stIconMaterial"], [translate="no"]').forEach(e => e.remove());
+      copy.style.position = 'absolute'; copy.style.left = '-99999px';
+      document.body.appendChild(copy);
+      const text = copy.innerText;
+      copy.remove();
+      return text;
+    }""",
+        scope,
+    )
+
+
+def grid(frame: Locator) -> list[dict[str, str]]:
+    """The rows an st.dataframe shows (its visible rows), read from the accessible table the
+    grid builds inside its canvas once it has focus."""
+    canvas = frame.locator('canvas[data-testid="data-grid-canvas"]')
+    canvas.focus()
+    table = canvas.locator('table[role="grid"]')
+    table.wait_for(state="attached")
+    headers = [h.inner_text().strip() for h in table.locator("thead th").all()]
+    rows = []
+    for tr in table.locator("tbody tr").all():
+        cells = [td.inner_text().strip() for td in tr.locator("td").all()]
+        rows.append(dict(zip(headers, cells, strict=False)))
+    return rows
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """The 'Tháng trước' period, worked out here independently of cchc/periods.py."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def last_12_months(today: date) -> tuple[date, date]:
+    """The '12 tháng gần nhất' period: the twelve whole months before this one."""
+    end = today.replace(day=1) - timedelta(days=1)
+    index = end.year * 12 + end.month - 1 - 11
+    return date(index // 12, index % 12 + 1, 1), end
+
+
+def vi_int(text: str) -> int:
+    """'1.264' -> 1264."""
+    return int(text.strip().replace(".", ""))
+
+
+def chart_index(page: Page, title: str) -> int:
+    titles = [c["title"] for c in plotly_charts(page)]
+    matches = [i for i, t in enumerate(titles) if t.startswith(title)]
+    assert matches, f"no chart titled {title!r}; charts: {titles}"
+    return matches[0]
+
+
+def click_point(page: Page, chart: int, point: int) -> str:
+    """Click one bar or marker of a chart like a person does; returns its customdata."""
+    gd = page.locator('[data-testid="stPlotlyChart"]').nth(chart).locator(".js-plotly-plot")
+    kind, ids = gd.evaluate("gd => [gd.data[0].type || 'scatter', gd.data[0].customdata]")
+    layer = {"bar": ".barlayer", "scatter": ".scatterlayer"}[kind]
+    target = gd.locator(f"{layer} .trace").first.locator(".point").nth(point)
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)  # Plotly only reports a click on a point it is hovering
+    page.mouse.click(x, y)
+    value = ids[point]
+    return value[0] if isinstance(value, list) else value
+
+
+def catalogue_phrases(app_dir: Path, lang: str) -> list[str]:
+    """UI strings of one language (cchc/catalogue.yaml) that must not show in the other: each
+    string's longest literal piece (placeholders split it), when it is a phrase of its own and
+    differs from the other language's string."""
+    other = "vi" if lang == "en" else "en"
+    raw = yaml.safe_load((app_dir / "cchc" / "catalogue.yaml").read_text(encoding="utf-8"))
+    phrases = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict) and lang in node and other in node:
+            mine, theirs = str(node[lang]), str(node[other])
+            piece = max(re.split(r"\{[^}]*\}|[*:`\[\]]", mine), key=len).strip(" .,;()–-")
+            if mine != theirs and len(piece) >= 12 and " " in piece and piece not in theirs:
+                phrases.add(piece)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    walk(raw)
+    return sorted(phrases)
+
+
 # --- sidebar -------------------------------------------------------------------------------
 
 
@@ -223,8 +338,7 @@ def pick(page: Page, label: str, option: str, scope: Locator | None = None) -> N
         page.get_by_role("option", name=option, exact=True).click()
 
 
-def add_to_multiselect(page: Page, label: str, search: str, option: str,
-                       scope: Locator | None = None) -> None:
+def add_to_multiselect(page: Page, label: str, search: str, option: str, scope: Locator | None = None) -> None:
     where = scope or page
     box = where.get_by_role("combobox", name=label, exact=True)
     with rerun(page):
@@ -236,8 +350,7 @@ def add_to_multiselect(page: Page, label: str, search: str, option: str,
 
 def expand(scope: Locator, summary: str) -> None:
     """Open an expander (sidebar groups) if it is closed."""
-    exp = scope.locator('[data-testid="stExpander"]').filter(
-        has=scope.page.get_by_text(summary, exact=True))
+    exp = scope.locator('[data-testid="stExpander"]').filter(has=scope.page.get_by_text(summary, exact=True))
     details = exp.locator("details").first
     if details.get_attribute("open") is None:
         exp.locator("summary").first.click()
@@ -278,63 +391,4 @@ class ConsoleErrors:
         return False
 
     def unexpected(self) -> list[str]:
-        return [f"{text} ({url})" if url else text
-                for text, url in self.errors if not self.ignored(text, url)]
-
-
-def visible_text(page: Page, scope: str = '[data-testid="stMain"]') -> str:
-    """The text a person reads in `scope` (chart text included), without Material icon names
-    ('download', 'keyboard_arrow_right'), which are ligatures drawn as icons."""
-    return page.evaluate("""sel => {
-      const root = document.querySelector(sel);
-      if (!root) return '';
-      const copy = root.cloneNode(true);
-      copy.querySelectorAll('[data-testid="stIconMaterial"], [translate="no"]').forEach(e => e.remove());
-      copy.style.position = 'absolute'; copy.style.left = '-99999px';
-      document.body.appendChild(copy);
-      const text = copy.innerText;
-      copy.remove();
-      return text;
-    }""", scope)
-
-
-def grid(frame: Locator) -> list[dict[str, str]]:
-    """The rows an st.dataframe shows (its visible rows), read from the accessible table the
-    grid builds inside its canvas once it has focus."""
-    canvas = frame.locator('canvas[data-testid="data-grid-canvas"]')
-    canvas.focus()
-    table = canvas.locator('table[role="grid"]')
-    table.wait_for(state="attached")
-    headers = [h.inner_text().strip() for h in table.locator("thead th").all()]
-    rows = []
-    for tr in table.locator("tbody tr").all():
-        cells = [td.inner_text().strip() for td in tr.locator("td").all()]
-        rows.append(dict(zip(headers, cells, strict=False)))
-    return rows
-
-
-def vi_int(text: str) -> int:
-    """'1.264' -> 1264."""
-    return int(text.strip().replace(".", ""))
-
-
-def chart_index(page: Page, title: str) -> int:
-    titles = [c["title"] for c in plotly_charts(page)]
-    matches = [i for i, t in enumerate(titles) if t.startswith(title)]
-    assert matches, f"no chart titled {title!r}; charts: {titles}"
-    return matches[0]
-
-
-def click_point(page: Page, chart: int, point: int) -> str:
-    """Click one bar or marker of a chart like a person does; returns its customdata."""
-    gd = page.locator('[data-testid="stPlotlyChart"]').nth(chart).locator(".js-plotly-plot")
-    kind, ids = gd.evaluate("gd => [gd.data[0].type || 'scatter', gd.data[0].customdata]")
-    layer = {"bar": ".barlayer", "scatter": ".scatterlayer"}[kind]
-    target = gd.locator(f"{layer} .trace").first.locator(".point").nth(point)
-    target.scroll_into_view_if_needed()
-    box = target.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)  # Plotly only reports a click on a point it is hovering
-    page.mouse.click(x, y)
-    value = ids[point]
-    return value[0] if isinstance(value, list) else value
+        return [f"{text} ({url})" if url else text for text, url in self.errors if not self.ignored(text, url)]

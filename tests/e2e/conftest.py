@@ -1,8 +1,9 @@
 """Browser tests: the dashboard as officials see it, in Debian's Chromium driven by Playwright.
 
-One demo warehouse, one `streamlit run dashboard.py` and one browser per test session; a new
-browser context (clean cookies, storage and Streamlit session) per test. Console errors fail the
-test that produced them (see browser.ConsoleErrors for the only noise that is ignored).
+One demo warehouse, one dashboard server (started as `make run` starts it) and one browser per
+test session; a new browser context (clean cookies, storage and Streamlit session) per test.
+Console errors fail the test that produced them (browser.ConsoleErrors lists the only noise that
+is ignored, and why).
 
 Environment:
 - CCHC_APP_DIR: the app to test (default: this checkout). Point it at a copy to prove that
@@ -29,16 +30,19 @@ from tests.e2e import browser as b
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("CCHC_ARTIFACTS") or REPO / "tests" / "artifacts")
 CHROMIUM = os.environ.get("CCHC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 DEMO_SCALE = "0.05"
 START_TIMEOUT_S = 90
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "e2e: browser test (Playwright + Chromium against `streamlit run dashboard.py`)"
-    )
+    config.addinivalue_line("markers", "e2e: browser test (Playwright + Chromium against `streamlit run dashboard.py`)")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -68,7 +72,10 @@ def warehouse(tmp_path_factory, app_dir) -> Path:
     path = tmp_path_factory.mktemp("e2e_wh") / "warehouse.duckdb"
     run = subprocess.run(
         [sys.executable, "-m", "etl", "demo", "--db", str(path), "--scale", DEMO_SCALE],
-        cwd=app_dir, env={**os.environ, "CCHC_DB": str(path)}, capture_output=True, text=True,
+        cwd=app_dir,
+        env={**os.environ, "CCHC_DB": str(path)},
+        capture_output=True,
+        text=True,
         timeout=300,
     )
     if run.returncode != 0 or not path.is_file():
@@ -90,6 +97,14 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if pytest itself is killed, so none is left running."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is not None:
         return
@@ -103,18 +118,35 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def server(app_dir, warehouse, artifacts):
-    """`streamlit run dashboard.py` on a free port against the demo warehouse; its base URL."""
+    """The dashboard on a free port against the demo warehouse; its base URL."""
     port = _free_port()
     log_path = artifacts / "streamlit.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    # Started the way `make run` starts it: cchc.serve is `streamlit run dashboard.py` without
+    # the first visitor's "Page not found" (see cchc/serve.py); plain `streamlit run` otherwise.
+    if (app_dir / "cchc" / "serve.py").is_file():
+        command = [sys.executable, "-m", "cchc.serve"]
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
     proc = subprocess.Popen(
-        # cchc.serve is `streamlit run dashboard.py` without the first visitor's "Page not found"
-        [sys.executable, "-m", "cchc.serve",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=app_dir, env={**os.environ, "CCHC_DB": str(warehouse)},
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            *command,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=app_dir,
+        env={**os.environ, "CCHC_DB": str(warehouse)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -123,8 +155,7 @@ def server(app_dir, warehouse, artifacts):
             if proc.poll() is not None:
                 pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S} s:\n"
-                            f"{log_path.read_text()[-3000:]}")
+                pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S} s:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.2)  # polling the health endpoint, not waiting for the page
         yield url
     finally:
@@ -159,8 +190,13 @@ def first_visit(chromium, server) -> dict:
     try:
         b.open_page(page, "phan-anh", {"period": "last_12m"}, check=False)
         dialogs = [d.inner_text().strip() for d in page.locator('[data-testid="stDialog"]').all()]
-        return {"title": b.title(page), "dialogs": dialogs, "errors": errors.unexpected(),
-                "exceptions": b.exceptions(page), "url": page.url}
+        return {
+            "title": b.title(page),
+            "dialogs": dialogs,
+            "errors": errors.unexpected(),
+            "exceptions": b.exceptions(page),
+            "url": page.url,
+        }
     finally:
         context.close()
 
@@ -173,9 +209,14 @@ def new_page(chromium, server, first_visit, request, artifacts):
     opened: list[tuple[object, b.ConsoleErrors]] = []
 
     def make(width: int = 1280, height: int = 800, **context_args):
-        context = chromium.new_context(viewport={"width": width, "height": height},
-                                       locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                       accept_downloads=True, base_url=server, **context_args)
+        context = chromium.new_context(
+            viewport={"width": width, "height": height},
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            accept_downloads=True,
+            base_url=server,
+            **context_args,
+        )
         context.set_default_timeout(b.TIMEOUT_MS)
         context.add_init_script(b.RUN_COUNTER_JS)
         page = context.new_page()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import openpyxl
 import pandas as pd
@@ -19,14 +19,10 @@ ID, CHANNEL, KIND, RECEIVED = "Mã", "Kênh", "Loại", "Ngày tiếp nhận"
 CONTENT = "Nội dung (đã che thông tin cá nhân)"
 PERSONAL_HEADER = re.compile(
     r"họ (và )?tên|điện thoại|địa chỉ|e-?mail|cccd|cmnd|căn cước|citizen|hash|phone|address|"
-    r"người (phản ánh|tố cáo|khiếu nại)", re.I)
+    r"người (phản ánh|tố cáo|khiếu nại)",
+    re.I,
+)
 PERSONAL_VALUE = re.compile(r"(?<!\d)0\d{9}(?!\d)|[\w.+-]+@[\w-]+\.[\w.]+|(?<!\d)\d{12}(?!\d)")
-
-
-def last_12_months(today: date) -> tuple[date, date]:
-    end = today.replace(day=1) - timedelta(days=1)
-    index = end.year * 12 + end.month - 1 - 11
-    return date(index // 12, index % 12 + 1, 1), end
 
 
 def expected_ids(con, start: date, end: date) -> list[str]:
@@ -48,7 +44,7 @@ def check_personal_data(header: list[str], text: str) -> None:
 
 
 def test_explorer_downloads_hold_exactly_the_filtered_rows(new_page, wh_con):
-    start, end = last_12_months(date.today())
+    start, end = b.last_12_months(date.today())
     ids = expected_ids(wh_con(), start, end)
     total = len(ids)
     assert total > 50, "the demo data should give more than one page of hotline items"
@@ -85,9 +81,11 @@ def test_explorer_downloads_hold_exactly_the_filtered_rows(new_page, wh_con):
     # Another table of the explorer, chosen on the page: the period's inspections.
     with b.rerun(page):
         b.main(page).get_by_role("radio", name="Cuộc kiểm tra", exact=True).click()
-    inspections = wh_con().execute(
-        "select count(*) from inspections where inspected_on between ? and ?", [start, end]
-    ).fetchone()[0]
+    inspections = (
+        wh_con()
+        .execute("select count(*) from inspections where inspected_on between ? and ?", [start, end])
+        .fetchone()[0]
+    )
     raw = download(page, f"Tải CSV ({inspections} dòng)")
     frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str)
     assert len(frame) == inspections

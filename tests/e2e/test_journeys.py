@@ -5,7 +5,7 @@ with counts taken from the warehouse itself (read-only), not with the app's own 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -13,17 +13,6 @@ from tests.e2e import browser as b
 
 AGENCY = "so:xay-dung"
 AGENCY_OPTION = "Sở Xây dựng · Sở, ban, ngành"
-
-
-def last_month(today: date) -> tuple[date, date]:
-    end = today.replace(day=1) - timedelta(days=1)
-    return end.replace(day=1), end
-
-
-def last_12_months(today: date) -> tuple[date, date]:
-    end = today.replace(day=1) - timedelta(days=1)
-    index = end.year * 12 + end.month - 1 - 11
-    return date(index // 12, index % 12 + 1, 1), end
 
 
 def received(con, start: date, end: date, unit: str | None = None) -> int:
@@ -41,21 +30,19 @@ def period_caption(page) -> str:
     return line[0]
 
 
-def test_period_and_agency_filters_reach_the_url_numbers_and_a_copied_link(
-    new_page, wh_con
-):
+def test_period_and_agency_filters_reach_the_url_numbers_and_a_copied_link(new_page, wh_con):
     con = wh_con()
     today = date.today()
     page = new_page()
     b.open_page(page, "tong-quan")
-    start, end = last_month(today)
+    start, end = b.last_month(today)
     assert f"Tháng {end:%m/%Y}" in period_caption(page)
     assert b.vi_int(b.metrics(page)["Tiếp nhận"]) == received(con, start, end)
 
     side = b.open_sidebar(page)
     b.pick(page, "Kỳ báo cáo", "12 tháng gần nhất", scope=side)
     page.wait_for_url(re.compile(r"[?&]period=last_12m"))
-    start, end = last_12_months(today)
+    start, end = b.last_12_months(today)
     assert f"12 tháng đến {end:%m/%Y}" in period_caption(page)
     whole_province = b.vi_int(b.metrics(page)["Tiếp nhận"])
     assert whole_province == received(con, start, end)
@@ -78,8 +65,13 @@ def test_period_and_agency_filters_reach_the_url_numbers_and_a_copied_link(
     other_side = b.open_sidebar(other)
     assert other_side.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "12 tháng gần nhất"
     b.expand(other_side, "Cơ quan, đơn vị")
-    assert other_side.locator('[data-testid="stMultiSelect"]').filter(
-        has_text="Cơ quan").first.get_by_text("Sở Xây dựng").count() == 1
+    assert (
+        other_side.locator('[data-testid="stMultiSelect"]')
+        .filter(has_text="Cơ quan")
+        .first.get_by_text("Sở Xây dựng")
+        .count()
+        == 1
+    )
 
     # The filters stay when moving to another page.
     with b.rerun(page):
@@ -90,10 +82,13 @@ def test_period_and_agency_filters_reach_the_url_numbers_and_a_copied_link(
     assert "Sở Xây dựng" in period_caption(page)
 
 
-@pytest.mark.parametrize(("key", "chart"), [
-    ("tong-quan", "10 cơ quan cần chú ý nhất"),
-    ("thoi-gian", "25 cơ quan có tỷ lệ đúng hạn thấp nhất"),
-])
+@pytest.mark.parametrize(
+    ("key", "chart"),
+    [
+        ("tong-quan", "10 cơ quan cần chú ý nhất"),
+        ("thoi-gian", "25 cơ quan có tỷ lệ đúng hạn thấp nhất"),
+    ],
+)
 def test_clicking_an_agency_bar_opens_its_profile(new_page, wh_con, key, chart):
     page = new_page()
     b.open_page(page, key, {"period": "last_12m"})
@@ -130,7 +125,7 @@ def test_switching_to_english_and_back_keeps_the_view(new_page, app_dir):
     assert side.get_by_role("combobox", name="Period", exact=True).input_value() == "Last 12 months"
     text = b.visible_text(page)
     assert "Period:" in text and "Data last loaded at" in text
-    leftovers = [p for p in vietnamese_phrases(app_dir) if p in text]
+    leftovers = [p for p in b.catalogue_phrases(app_dir, "vi") if p in text]
     assert leftovers == [], "Vietnamese UI strings in English mode"
 
     with b.rerun(page):
@@ -139,26 +134,6 @@ def test_switching_to_english_and_back_keeps_the_view(new_page, app_dir):
     assert b.title(page) == "Tổng quan"
     assert b.query(page) == {"period": "last_12m"}
     assert b.metrics(page) == vietnamese
-
-
-def vietnamese_phrases(app_dir) -> list[str]:
-    import yaml
-
-    raw = yaml.safe_load((app_dir / "cchc" / "catalogue.yaml").read_text(encoding="utf-8"))
-    out = set()
-
-    def walk(node):
-        if isinstance(node, dict) and "en" in node and "vi" in node:
-            vi, en = str(node["vi"]), str(node["en"])
-            piece = max(re.split(r"\{[^}]*\}|[*:`\[\]]", vi), key=len).strip(" .,;()–-")
-            if vi != en and len(piece) >= 12 and " " in piece and piece not in en:
-                out.add(piece)
-        elif isinstance(node, dict):
-            for v in node.values():
-                walk(v)
-
-    walk(raw)
-    return sorted(out)
 
 
 NOTHING = {"period": "custom", "from": "2000-01-03", "to": "2000-02-20"}

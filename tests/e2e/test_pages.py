@@ -35,20 +35,29 @@ PROFILE_AGENCY = "so:xay-dung"
 
 PAGES = {
     "tong-quan": Expect(
-        "Tổng quan", charts=3,
-        cards={"Tiếp nhận": b.VI_COUNT, "Đã xử lý": b.VI_COUNT, "Tỷ lệ đúng hạn": b.VI_RATE,
-               "Đang quá hạn": b.VI_COUNT, "Trung vị ngày giải quyết": b.VI_DAYS,
-               "Tỷ lệ quá hạn": b.VI_RATE, "Cuộc kiểm tra": b.VI_COUNT, "Vi phạm": b.VI_COUNT},
+        "Tổng quan",
+        charts=3,
+        cards={
+            "Tiếp nhận": b.VI_COUNT,
+            "Đã xử lý": b.VI_COUNT,
+            "Tỷ lệ đúng hạn": b.VI_RATE,
+            "Đang quá hạn": b.VI_COUNT,
+            "Trung vị ngày giải quyết": b.VI_DAYS,
+            "Tỷ lệ quá hạn": b.VI_RATE,
+            "Cuộc kiểm tra": b.VI_COUNT,
+            "Vi phạm": b.VI_COUNT,
+        },
         text=(re.compile(r"Đang mở đến \d{2}/\d{2}/\d{4}: \d{1,3}(\.\d{3})* vụ việc"),),
     ),
     "phan-anh": Expect("Phản ánh, kiến nghị", charts=5),
     "thoi-gian": Expect(
-        "Thời gian giải quyết", charts=4,
-        cards={"Trung vị ngày giải quyết": b.VI_DAYS, "Tỷ lệ đúng hạn": b.VI_RATE,
-               "Tỷ lệ quá hạn": b.VI_RATE},
+        "Thời gian giải quyết",
+        charts=4,
+        cards={"Trung vị ngày giải quyết": b.VI_DAYS, "Tỷ lệ đúng hạn": b.VI_RATE, "Tỷ lệ quá hạn": b.VI_RATE},
     ),
     "kiem-tra": Expect(
-        "Kiểm tra công vụ", charts=4,
+        "Kiểm tra công vụ",
+        charts=4,
         cards={"Cuộc kiểm tra": b.VI_COUNT, "Vi phạm": b.VI_COUNT},
     ),
     "xep-hang": Expect(
@@ -56,15 +65,18 @@ PAGES = {
         text=(re.compile(r"12 tháng đến \d{2}/\d{4}: \d+/\d+ cơ quan đủ điều kiện xếp hạng"),),
     ),
     "ho-so": Expect(
-        "Hồ sơ cơ quan", charts=2, params={"agency": PROFILE_AGENCY},
-        cards={"Phải xử lý": b.VI_COUNT, "Tỷ lệ đúng hạn": b.VI_RATE,
-               "Trung vị ngày giải quyết": b.VI_DAYS},
+        "Hồ sơ cơ quan",
+        charts=2,
+        params={"agency": PROFILE_AGENCY},
+        cards={"Phải xử lý": b.VI_COUNT, "Tỷ lệ đúng hạn": b.VI_RATE, "Trung vị ngày giải quyết": b.VI_DAYS},
     ),
     "tra-cuu": Expect(
         "Tra cứu",
-        text=(re.compile(r"Dòng 1–50 trên tổng số \d{1,3}(\.\d{3})+"),
-              re.compile(r"Tải CSV \(\d{1,3}(\.\d{3})+ dòng\)"),
-              re.compile(r"Tải Excel \(\d{1,3}(\.\d{3})+ dòng\)")),
+        text=(
+            re.compile(r"Dòng 1–50 trên tổng số \d{1,3}(\.\d{3})+"),
+            re.compile(r"Tải CSV \(\d{1,3}(\.\d{3})+ dòng\)"),
+            re.compile(r"Tải Excel \(\d{1,3}(\.\d{3})+ dòng\)"),
+        ),
     ),
     "du-lieu": Expect(
         "Dữ liệu",
@@ -79,23 +91,7 @@ DELTA = re.compile(r"^[+\-±]\d{1,3}(\.\d{3})*,\d (%|điểm %)$|^mới phát si
 
 @pytest.fixture(scope="module")
 def english_phrases(app_dir) -> list[str]:
-    """English UI strings of the catalogue that must not show in Vietnamese mode: each
-    string's longest literal piece (placeholders split it), when it is a phrase of its own."""
-    raw = yaml.safe_load((app_dir / "cchc" / "catalogue.yaml").read_text(encoding="utf-8"))
-    phrases = set()
-
-    def walk(node):
-        if isinstance(node, dict) and "en" in node and "vi" in node:
-            en, vi = str(node["en"]), str(node["vi"])
-            piece = max(re.split(r"\{[^}]*\}|[*:`\[\]]", en), key=len).strip(" .,;()–-")
-            if en != vi and len(piece) >= 12 and " " in piece and piece not in vi:
-                phrases.add(piece)
-        elif isinstance(node, dict):
-            for v in node.values():
-                walk(v)
-
-    walk(raw)
-    return sorted(phrases)
+    return b.catalogue_phrases(app_dir, "en")
 
 
 @pytest.fixture(scope="module")
@@ -134,11 +130,14 @@ def test_page_renders_in_vietnamese_with_charts_and_numbers(
     for c in charts:
         if not (c["drawn"] and c["marks"] > 0):
             problems.append(f"chart without marks: {c['title']!r} {c['types']}")
+        if not c["title"].strip():
+            problems.append(f"chart without a title: {c['types']}")
         if c["separators"] != ",.":
-            problems.append(f"chart not in Vietnamese number format: {c['title']!r} "
-                            f"separators={c['separators']!r}")
+            problems.append(f"chart not in Vietnamese number format: {c['title']!r} separators={c['separators']!r}")
         if c["width"] > VIEWPORTS[width][0]:
             problems.append(f"chart wider than the screen: {c['title']!r} {c['width']} px")
+        if c["overlapping"]:
+            problems.append(f"chart title runs into the plot: {c['title']!r}: {c['overlapping']}")
         if c["clipped"]:
             problems.append(f"chart texts cut off at the chart's edge: {c['title']!r}: {c['clipped']}")
 
@@ -149,9 +148,7 @@ def test_page_renders_in_vietnamese_with_charts_and_numbers(
         elif not pattern.match(cards[label]):
             problems.append(f"card {label!r}: {cards[label]!r} is not {pattern.pattern}")
     for label, value in cards.items():
-        if value != b.DASH and not any(
-            p.match(value) for p in (b.VI_COUNT, b.VI_RATE, b.VI_DAYS, b.VI_RATIO)
-        ):
+        if value != b.DASH and not any(p.match(value) for p in (b.VI_COUNT, b.VI_RATE, b.VI_DAYS, b.VI_RATIO)):
             problems.append(f"card {label!r}: {value!r} is not a Vietnamese number")
     for delta in page.locator('[data-testid="stMetricDelta"]').all():
         text = delta.inner_text().strip()

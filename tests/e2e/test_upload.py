@@ -44,11 +44,15 @@ def test_uploading_a_messy_export_shows_its_summary_and_rejected_rows(new_page, 
     con = wh_con()
     batch_id, rows_in, loaded, rejected = con.execute(
         "select batch_id, rows_in, rows_loaded, rows_rejected from load_batches "
-        "where file_name = ? order by batch_id desc limit 1", [FILE]).fetchone()
+        "where file_name = ? order by batch_id desc limit 1",
+        [FILE],
+    ).fetchone()
     assert (rows_in, loaded, rejected) == (len(GOOD) + len(BAD), len(GOOD), len(BAD))
     stored = con.execute(
         "select row_number, column_name, error_type, reason_vi from rejected_rows "
-        "where batch_id = ? order by row_number", [batch_id]).fetchall()
+        "where batch_id = ? order by row_number",
+        [batch_id],
+    ).fetchall()
     assert [r[0] for r in stored] == sorted(BAD)
 
     # The upload's two tables are the last on the page: its summary, then its rejected rows.
@@ -58,13 +62,18 @@ def test_uploading_a_messy_export_shows_its_summary_and_rejected_rows(new_page, 
     row = summary[0]
     assert row["Tệp"] == FILE
     assert (b.vi_int(row["Số dòng"]), b.vi_int(row["Thêm mới"]), b.vi_int(row["Bị loại"])) == (
-        len(GOOD) + len(BAD), len(GOOD), len(BAD))
+        len(GOOD) + len(BAD),
+        len(GOOD),
+        len(BAD),
+    )
 
     shown = b.grid(frames.last)
     assert [(int(r["Dòng"]), r["Cột"], r["Loại lỗi"], r["Lý do"]) for r in shown] == [
-        (n, col, kind, reason) for n, col, kind, reason in stored]
-    assert all(re.search(r"[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]", r["Lý do"], re.I)
-               for r in shown), "reasons should be in Vietnamese"
+        (n, col, kind, reason) for n, col, kind, reason in stored
+    ]
+    assert all(re.search(r"[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]", r["Lý do"], re.I) for r in shown), (
+        "reasons should be in Vietnamese"
+    )
 
     # A new visit: the load history lists the file, the rejected rows count it.
     again = new_page()
