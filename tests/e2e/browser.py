@@ -40,20 +40,29 @@ new MutationObserver(records => {
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
 """
 
-# Idle: the script has finished, nothing is stale or still a loading skeleton, and every Plotly
-# chart has drawn its traces (Streamlit first draws an empty plot, axes -1 to 5, then the figure).
+# Idle: the script has finished, nothing is stale or still a loading skeleton, every Plotly chart
+# has drawn its traces (Streamlit first draws an empty plot, axes -1 to 5, then the figure), and
+# all of this held at two polls in a row. Called by page.wait_for_function every 100 ms.
 READY_JS = """() => {
+  const busy = () => { window.__cchcIdleAt = -1; return false; };
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return busy();
+  if (!document.querySelector('[data-testid="stMain"] h1')) return busy();
   if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], '
       + '[data-testid="stSkeletonElement"], [data-testid="stAppSkeleton"], '
-      + '[data-testid="stStatusWidgetRunningIcon"]')) return false;
-  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => {
+      + '[data-testid="stStatusWidgetRunningIcon"]')) return busy();
+  const drawn = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => {
     const gd = c.querySelector('.js-plotly-plot');
     return gd && gd.querySelector('.main-svg') && gd.data && gd.data.length > 0
       && gd.querySelector('.trace, .hm, .pielayer .slice');
   });
+  if (!drawn) return busy();
+  // ...and still so at the next poll with no run started in between (a page that calls
+  // st.rerun() is idle for an instant between its two runs).
+  const runs = window.__cchcRuns || 0;
+  if (window.__cchcIdleAt === runs) return true;
+  window.__cchcIdleAt = runs;
+  return false;
 }"""
 
 # Vietnamese number formats (cchc/fmt.py): 1.234.567 · 12,5 % · 7 ngày / 8,5 ngày.
