@@ -7,10 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from cchc import ui
 from cchc.i18n import t
+from cchc.web import session, sidebar
 
-ui.seed_from_url()
+session.seed_from_url()
 st.set_page_config(
     page_title=t("app.title"),
     page_icon=str(Path(__file__).parent / "cchc" / "assets" / "favicon.png"),  # local: no fetch from outside
@@ -36,7 +36,7 @@ page = st.navigation(
     ]
 )
 
-filters = ui.sidebar()
-ui.sync_url(filters)
-ui.set_context(filters)
+filters = sidebar.sidebar()
+session.sync_url(filters)
+session.set_context(filters)
 page.run()

@@ -12,7 +12,8 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from cchc import fmt, measures
+from cchc import fmt
+from cchc.core import measures
 from cchc.i18n import label, lang, t
 
 TITLE_CHARS, SUBTITLE_CHARS = 36, 56  # what fits a 390 px phone at the title's font sizes

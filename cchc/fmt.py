@@ -9,8 +9,8 @@ from datetime import date, datetime
 import pandas as pd
 from babel.numbers import format_decimal
 
+from cchc.core.periods import Period
 from cchc.i18n import lang, t
-from cchc.periods import Period
 
 _LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 DASH = "—"

@@ -1,7 +1,13 @@
-"""UI language: Vietnamese by default, English by the sidebar switch; strings from catalogue.yaml."""
+"""UI language: Vietnamese by default, English by the sidebar switch; strings from catalogue.yaml.
+
+No Streamlit here: the web layer registers where the session's language is read from
+(set_provider); the command line and the report choose one with `using(lang)`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,18 +35,34 @@ def catalogue() -> dict[str, dict[str, str]]:
     return out
 
 
-def lang() -> str:
-    """The session's language ('vi' unless the switch says 'en')."""
-    try:
-        import streamlit as st
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
+_CHOSEN: ContextVar[str | None] = ContextVar("cchc_lang", default=None)
+_PROVIDER: list[Callable[[], str | None]] = []
 
-        if get_script_run_ctx(suppress_warning=True) is not None:
-            value = st.session_state.get("lang", "vi")
-            return value if value in LANGS else "vi"
-    except Exception:  # noqa: BLE001 - outside Streamlit: default language
-        pass
-    return "vi"
+
+def set_provider(provider: Callable[[], str | None]) -> None:
+    """Where the language comes from when none is chosen with using() (the web session)."""
+    _PROVIDER[:] = [provider]
+
+
+@contextmanager
+def using(lang_: str) -> Iterator[None]:
+    """Text in `lang_` inside the block (command line, report)."""
+    token = _CHOSEN.set(lang_ if lang_ in LANGS else "vi")
+    try:
+        yield
+    finally:
+        _CHOSEN.reset(token)
+
+
+def lang() -> str:
+    """The language in force: using(), else the provider's (the session's switch), else 'vi'."""
+    value = _CHOSEN.get()
+    if value is None and _PROVIDER:
+        try:
+            value = _PROVIDER[0]()
+        except Exception:  # noqa: BLE001 - a provider outside its session: default language
+            value = None
+    return value if value in LANGS else "vi"
 
 
 def t(key: str, lang_: str | None = None, **values: object) -> str:

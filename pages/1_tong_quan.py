@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from cchc import charts, config, fmt, measures, queries, ranking, ui
+from cchc import charts, fmt
+from cchc.core import config, measures, ranking
 from cchc.i18n import t
+from cchc.web import blocks, cards, data, page, widgets
 
-ctx = ui.header("page.overview")
+ctx = page.header("page.overview")
 f, period = ctx.filters, ctx.period
-where = ui.chart_context(ctx)
+where = page.chart_context(ctx)
 
-rows = queries.headline(f, period)
+rows = data.headline(f, period)
 CARDS = [
     "received",
     "resolved",
@@ -20,10 +22,7 @@ CARDS = [
     "inspections",
     "violations",
 ]
-for first in (0, 4):
-    for col, name in zip(st.columns(4), CARDS[first : first + 4], strict=True):
-        with col:
-            ui.metric(name, rows)
+cards.row(CARDS, rows)
 
 now = rows.loc["current"]
 st.markdown(
@@ -39,8 +38,8 @@ st.markdown(
 )
 
 st.subheader(t("overview.trend"))
-trend = queries.monthly_trend(f, period)
-ui.chart(
+trend = data.monthly_trend(f, period)
+widgets.chart(
     charts.trend(trend, t("overview.trend_title"), where, measures.get("on_time_rate").target),
     trend,
     key="overview_trend",
@@ -48,9 +47,9 @@ ui.chart(
 
 st.subheader(t("overview.attention"))
 st.caption(t("overview.attention_help", n=config.min_volume()))
-units = ranking.scored(queries.by_unit(f, period))
+units = ranking.scored(data.by_unit(f, period))
 worst = ranking.attention(units)
-ui.chart(
+widgets.chart(
     charts.attention(worst, t("overview.attention_title"), where),
     worst[
         [
@@ -72,19 +71,5 @@ if not worst.empty:
     st.caption(t("common.click_to_profile"))
 
 st.subheader(t("overview.violations"))
-vio = queries.violations_by(f, period, by_unit=False)
-ui.chart(
-    charts.bars(
-        vio,
-        y="value",
-        x="violations",
-        title=t("overview.violations_title"),
-        context=where,
-        x_title=t("axis.violations"),
-        palette="violation_category",
-        code_col="value",
-        label_kind="violation_category",
-    ),
-    vio,
-    key="overview_violations",
-)
+vio = data.violations_by(f, period, by_unit=False)
+blocks.bars_by_code(vio, "violation_category", t("overview.violations_title"), where, key="overview_violations")

@@ -3,19 +3,21 @@ top categories."""
 
 import streamlit as st
 
-from cchc import charts, queries, ui
+from cchc import charts
+from cchc.core import queries
 from cchc.i18n import label, labeller, t
+from cchc.web import blocks, data, page, widgets
 
-ctx = ui.header("page.complaints")
+ctx = page.header("page.complaints")
 f, period = ctx.filters, ctx.period
-where = ui.chart_context(ctx)
+where = page.chart_context(ctx)
 
 left, right = st.columns(2)
 fitting = queries.default_grain(period)
 grain = (
     left.segmented_control(
         t("complaints.grain"),
-        queries.GRAINS,
+        queries.TIME_GRAINS,
         default=fitting,
         key=f"c_grain_{fitting}",
         format_func=labeller("grain"),
@@ -33,8 +35,8 @@ breakdown = (
     or "channel"
 )
 
-vol = queries.volume(f, period, grain, breakdown)
-ui.chart(
+vol = data.volume(f, period, grain, breakdown)
+widgets.chart(
     charts.stacked_time(
         vol,
         "bucket",
@@ -49,41 +51,27 @@ ui.chart(
     key="complaints_volume",
 )
 
-heat = queries.unit_month_heatmap(f, period)
-ui.chart(
-    charts.heatmap(heat, t("complaints.heatmap_title"), ui.chart_context(ctx, t("common.last_12m"))),
+heat = data.unit_month_heatmap(f, period)
+widgets.chart(
+    charts.heatmap(heat, t("complaints.heatmap_title"), page.chart_context(ctx, t("common.last_12m"))),
     heat,
     key="complaints_heatmap",
 )
 
 col1, col2 = st.columns(2)
 with col1:
-    mix = queries.channel_mix(f, period)
-    ui.chart(
-        charts.share_area(mix, "channel", t("complaints.mix_title"), ui.chart_context(ctx, t("common.last_24m"))),
+    mix = data.channel_mix(f, period)
+    widgets.chart(
+        charts.share_area(mix, "channel", t("complaints.mix_title"), page.chart_context(ctx, t("common.last_24m"))),
         mix,
         key="complaints_mix",
     )
 with col2:
-    cats = queries.received_by(f, period, "category").head(12)
-    ui.chart(
-        charts.bars(
-            cats,
-            y="value",
-            x="received",
-            title=t("complaints.categories_title"),
-            context=where,
-            x_title=t("axis.items"),
-            palette="category",
-            code_col="value",
-            label_kind="category",
-        ),
-        cats,
-        key="complaints_categories",
-    )
+    cats = data.received_by(f, period, "category").head(12)
+    blocks.bars_by_code(cats, "category", t("complaints.categories_title"), where, key="complaints_categories")
 
-kinds = queries.received_by(f, period, "kind")
-ui.chart(
+kinds = data.received_by(f, period, "kind")
+widgets.chart(
     charts.donut(dict(zip(kinds["value"], kinds["received"], strict=True)), "kind", t("complaints.kinds_title"), where),
     kinds,
     key="complaints_kinds",

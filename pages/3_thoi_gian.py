@@ -3,14 +3,16 @@ the overdue list."""
 
 import streamlit as st
 
-from cchc import charts, config, measures, queries, ranking, ui
+from cchc import charts
+from cchc.core import config, measures, queries, ranking
 from cchc.i18n import labeller, t
+from cchc.web import cards, data, page, widgets
 
-ctx = ui.header("page.resolution")
+ctx = page.header("page.resolution")
 f, period = ctx.filters, ctx.period
-where = ui.chart_context(ctx)
+where = page.chart_context(ctx)
 
-rows = queries.headline(f, period)
+rows = data.headline(f, period)
 CARDS = [
     "median_days",
     "p90_days",
@@ -21,10 +23,7 @@ CARDS = [
     "overdue_open",
     "resolved_late",
 ]
-for first in (0, 4):
-    for col, name in zip(st.columns(4), CARDS[first : first + 4], strict=True):
-        with col:
-            ui.metric(name, rows)
+cards.row(CARDS, rows)
 
 days = (
     st.segmented_control(
@@ -40,21 +39,21 @@ axis_days = t(f"axis.days_{days}")
 
 col1, col2 = st.columns([3, 2])
 with col1:
-    dist = queries.resolution_by_unit(f, period, days)
-    ui.chart(charts.boxes(dist, t("resolution.box_title"), where, axis_days), dist, key="resolution_boxes")
+    dist = data.resolution_by_unit(f, period, days)
+    widgets.chart(charts.boxes(dist, t("resolution.box_title"), where, axis_days), dist, key="resolution_boxes")
     st.caption(t("resolution.box_help"))
 with col2:
-    hist = queries.resolution_histogram(f, period, days)
-    ui.chart(
+    hist = data.resolution_histogram(f, period, days)
+    widgets.chart(
         charts.columns(hist, "band", "resolved", t("resolution.hist_title"), where, axis_days, t("axis.items")),
         hist,
         key="resolution_hist",
     )
 
 st.subheader(t("resolution.on_time_by_unit"))
-units = ranking.scored(queries.by_unit(f, period))
+units = ranking.scored(data.by_unit(f, period))
 eligible = units[units["ranked"]].sort_values("on_time_rate").head(25)
-ui.chart(
+widgets.chart(
     charts.bars(
         eligible,
         y="unit_short_name",
@@ -74,15 +73,15 @@ ui.chart(
 st.caption(t("resolution.on_time_help", n=config.min_volume()))
 
 st.subheader(t("resolution.backlog"))
-back = queries.backlog(f, period).rename(columns={"deadline": "value"})
-ui.chart(
+back = data.backlog(f, period).rename(columns={"deadline": "value"})
+widgets.chart(
     charts.stacked_columns(
         back,
         "age_bucket",
         {b: t(f"age.{b}") for b in queries.AGE_BUCKETS},
         "deadline",
         t("resolution.backlog_title"),
-        ui.chart_context(ctx, t("common.open_at_end")),
+        page.chart_context(ctx, t("common.open_at_end")),
         t("axis.age_days"),
         t("axis.items"),
         list(queries.AGE_BUCKETS),
@@ -93,8 +92,8 @@ ui.chart(
 st.caption(t("resolution.backlog_help", n=config.nearly_due_days()))
 
 st.subheader(t("resolution.overdue_list"))
-late = queries.overdue_items(f, period)
-ui.table(
+late = data.overdue_items(f, period)
+widgets.table(
     late,
     {
         "complaint_id": t("col.complaint_id"),
@@ -112,4 +111,4 @@ ui.table(
     height=360,
 )
 if not late.empty:
-    ui.download_csv(late, "qua_han.csv", key="dl_overdue", label_key="common.download_data")
+    widgets.download_csv(late, "qua_han.csv", key="dl_overdue", label_key="common.download_data")

@@ -4,29 +4,26 @@ repeat violations, remedies, and complaints against violations to pick the next 
 import pandas as pd
 import streamlit as st
 
-from cchc import charts, queries, ui
+from cchc import charts
 from cchc.i18n import t
+from cchc.web import blocks, cards, data, page, widgets
 
-ctx = ui.header("page.inspections")
+ctx = page.header("page.inspections")
 f, period = ctx.filters, ctx.period
-where = ui.chart_context(ctx)
+where = page.chart_context(ctx)
 
-rows = queries.headline(f, period)
-for col, name in zip(
-    st.columns(4), ["inspections", "violations", "violations_per_inspection", "remedied_on_time_rate"], strict=True
-):
-    with col:
-        ui.metric(name, rows)
+rows = data.headline(f, period)
+cards.row(["inspections", "violations", "violations_per_inspection", "remedied_on_time_rate"], rows)
 
-by_type = queries.inspections_by_type(f, period)
-ui.chart(
+by_type = data.inspections_by_type(f, period)
+widgets.chart(
     charts.stacked_time(
         by_type,
         "month",
         "inspections",
         "inspection_type",
         t("inspections.by_type_title"),
-        ui.chart_context(ctx, t("common.last_12m")),
+        page.chart_context(ctx, t("common.last_12m")),
         t("axis.inspections"),
     ),
     by_type,
@@ -35,34 +32,22 @@ ui.chart(
 
 col1, col2 = st.columns(2)
 with col1:
-    cats = queries.violations_by(f, period, by_unit=False)
-    ui.chart(
-        charts.bars(
-            cats,
-            y="value",
-            x="violations",
-            title=t("inspections.categories_title"),
-            context=where,
-            x_title=t("axis.violations"),
-            palette="violation_category",
-            code_col="value",
-            label_kind="violation_category",
-        ),
-        cats,
-        key="inspections_categories",
+    cats = data.violations_by(f, period, by_unit=False)
+    blocks.bars_by_code(
+        cats, "violation_category", t("inspections.categories_title"), where, key="inspections_categories"
     )
 with col2:
     now = rows.loc["current"]
     remedies = {k: now[k] for k in ("remedied_on_time", "remedy_late", "remedy_pending")}
-    ui.chart(
+    widgets.chart(
         charts.donut(remedies, "remedy", t("inspections.remedies_title"), where),
         pd.DataFrame({"state": list(remedies), "violations": list(remedies.values())}),
         key="inspections_remedies",
     )
     st.caption(t("inspections.remedies_help"))
 
-units = queries.violations_by(f, period, by_unit=True)
-ui.chart(
+units = data.violations_by(f, period, by_unit=True)
+widgets.chart(
     charts.stacked_units(units, "violation_category", t("inspections.units_title"), where, t("axis.violations")),
     units,
     key="inspections_units",
@@ -71,8 +56,8 @@ ui.chart(
 
 st.subheader(t("inspections.repeat"))
 st.caption(t("inspections.repeat_help"))
-repeat = queries.repeat_violations(f, period)
-ui.table(
+repeat = data.repeat_violations(f, period)
+widgets.table(
     repeat,
     {
         "unit_name": t("col.unit_name"),
@@ -88,8 +73,8 @@ ui.table(
 )
 
 st.subheader(t("inspections.targeting"))
-scatter = queries.by_unit(f, period)
-ui.chart(
+scatter = data.by_unit(f, period)
+widgets.chart(
     charts.scatter(scatter, t("inspections.scatter_title"), where),
     scatter[["unit_id", "unit_name", "received", "violations", "inspections"]],
     key="inspections_scatter",
@@ -98,8 +83,8 @@ ui.chart(
 st.caption(t("inspections.scatter_help"))
 
 st.subheader(t("inspections.list"))
-listing = queries.inspections_list(f, period)
-ui.table(
+listing = data.inspections_list(f, period)
+widgets.table(
     listing,
     {
         "inspected_on": t("col.inspected_on"),

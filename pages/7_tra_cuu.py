@@ -5,10 +5,12 @@ import math
 
 import streamlit as st
 
-from cchc import exports, fmt, queries, ui
+from cchc import exports, fmt
+from cchc.core import queries
 from cchc.i18n import labeller, t
+from cchc.web import data, page, widgets
 
-ctx = ui.header("page.explorer")
+ctx = page.header("page.explorer")
 f, period = ctx.filters, ctx.period
 
 table = (
@@ -23,25 +25,25 @@ table = (
 )
 st.caption(t(f"explorer.scope_{table}"))
 
-total = queries.explorer_count(f, period, table)
+total = data.explorer_count(f, period, table)
 if total == 0:
-    ui.empty_state()
+    widgets.empty_state()
     st.stop()
 
 left, mid, right = st.columns([1, 1, 2])
 size = left.selectbox(t("explorer.page_size"), (25, 50, 100, 200), index=1, key="x_size")
 pages = max(1, math.ceil(total / size))
-page = mid.number_input(t("explorer.page"), min_value=1, max_value=pages, value=1, step=1, key="x_page")
+page_no = mid.number_input(t("explorer.page"), min_value=1, max_value=pages, value=1, step=1, key="x_page")
 right.markdown(
     t(
         "explorer.showing",
-        first=fmt.number((page - 1) * size + 1),
-        last=fmt.number(min(page * size, total)),
+        first=fmt.number((page_no - 1) * size + 1),
+        last=fmt.number(min(page_no * size, total)),
         total=fmt.number(total),
     )
 )
 
-rows = queries.explorer_page(f, period, table, size, (page - 1) * size)
+rows = data.explorer_page(f, period, table, size, (page_no - 1) * size)
 st.dataframe(exports.for_display(rows), hide_index=True, width="stretch", key="x_rows")
 
 stem = f"{table}_{period.start:%Y%m%d}_{period.effective_end:%Y%m%d}"
@@ -50,7 +52,7 @@ c1.download_button(
     t("explorer.download_csv", n=fmt.number(total)),
     key="x_csv",
     on_click="ignore",
-    data=lambda: exports.csv_from_chunks(queries.explorer_stream(f, period, table)),
+    data=lambda: exports.csv_from_chunks(data.explorer_stream(f, period, table)),
     file_name=f"{stem}.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -59,7 +61,7 @@ c2.download_button(
     t("explorer.download_xlsx", n=fmt.number(total)),
     key="x_xlsx",
     on_click="ignore",
-    data=lambda: exports.xlsx_from_chunks(queries.explorer_stream(f, period, table), table),
+    data=lambda: exports.xlsx_from_chunks(data.explorer_stream(f, period, table), table),
     file_name=f"{stem}.xlsx",
     icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,19 +1,18 @@
 """Dữ liệu / Data: load history, rejected rows with their reasons, and an upload that runs
 the same ETL as `python -m etl load`."""
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
-from cchc import db, fmt, queries, ui
+from cchc import fmt
 from cchc.i18n import lang, t
+from cchc.web import data, page, widgets
+from cchc.web.loads import results_frames
 
-ctx = ui.header("page.data")
+ctx = page.header("page.data")
 
 st.subheader(t("data.batches"))
-batches = db.query("load_batches")
-ui.table(
+batches = data.load_batches()
+widgets.table(
     batches,
     {
         "batch_id": t("col.batch_id"),
@@ -43,7 +42,7 @@ ui.table(
 )
 
 st.subheader(t("data.rejected"))
-summary = queries.rejected_summary()
+summary = data.rejected_summary()
 if summary.empty:
     st.success(t("data.no_rejected"))
 else:
@@ -52,7 +51,7 @@ else:
     batch_names = {None: t("data.all_batches"), **{b: f"#{b} · {names.get(b, '')}" for b in batch_ids[1:]}}
     picked = st.selectbox(t("data.pick_batch"), batch_ids, key="d_batch", format_func=batch_names.get)
     part = summary if picked is None else summary[summary["batch_id"] == picked]
-    ui.table(
+    widgets.table(
         part,
         {
             "batch_id": t("col.batch_id"),
@@ -65,10 +64,10 @@ else:
     )
     total = int(part["rows"].sum())
     size = 100
-    page = st.number_input(t("explorer.page"), 1, max(1, -(-total // size)), 1, key="d_page")
-    rejected = queries.rejected_rows(picked, size, (page - 1) * size)
+    page_no = st.number_input(t("explorer.page"), 1, max(1, -(-total // size)), 1, key="d_page")
+    rejected = data.rejected_rows(picked, size, (page_no - 1) * size)
     reason = "reason_en" if lang() == "en" else "reason_vi"
-    ui.table(
+    widgets.table(
         rejected,
         {
             "batch_id": t("col.batch_id"),
@@ -85,35 +84,25 @@ else:
 
 st.subheader(t("data.upload"))
 st.caption(t("data.upload_help"))
-ui.localise_uploader(t("data.browse"), t("data.limit"))
+widgets.localise_uploader(t("data.browse"), t("data.limit"))
 with st.form("upload", clear_on_submit=True):
     files = st.file_uploader(t("data.files"), type=["csv", "xlsx", "xls"], accept_multiple_files=True, key="d_files")
     submitted = st.form_submit_button(t("data.load"), type="primary")
 if submitted and files:
-    try:
-        from etl.load import load_files
-    except ImportError:
-        st.error(t("data.etl_missing"))
-        st.stop()
-    results, failures = [], []
-    with tempfile.TemporaryDirectory(prefix="cchc_upload_") as tmp, st.spinner(t("data.loading")):
-        for upload in files:
-            path = Path(tmp) / Path(upload.name).name  # original name, no directories
-            path.write_bytes(upload.getvalue())
-            try:  # one file at a time: a file that cannot be read does not hide the others
-                results += load_files([path], db_path=db.warehouse_path(), kind=None, mapping=None)
-            except Exception as exc:  # noqa: BLE001 - the ETL's message, shown to the user
-                failures.append((upload.name, str(exc)))
-    st.session_state["d_results"] = ui.load_results_frame(results)
-    st.session_state["d_failures"] = failures
+    from etl.uploads import load_uploads
+
+    with st.spinner(t("data.loading")):
+        outcome = load_uploads([(u.name, u.getvalue()) for u in files], data.warehouse_path())
+    st.session_state["d_results"] = results_frames(outcome.results)
+    st.session_state["d_failures"] = outcome.failures
     st.rerun()  # redraw the history above from the new warehouse
-for name, error in st.session_state.get("d_failures", []):
-    st.error(t("data.load_failed", file=name, error=error))
+for name, vi, en in st.session_state.get("d_failures", []):
+    st.error(t("data.load_failed", file=name, error=en if lang() == "en" else vi))
 if "d_results" in st.session_state:
     result = st.session_state["d_results"]
     if not result["summary"].empty:
         st.success(t("data.loaded", n=len(result["summary"])))
-    ui.table(
+    widgets.table(
         result["summary"],
         {
             "file": t("col.file_name"),
@@ -137,7 +126,7 @@ if "d_results" in st.session_state:
     )
     if not result["rejections"].empty:
         reason = "reason_en" if lang() == "en" else "reason_vi"
-        ui.table(
+        widgets.table(
             result["rejections"],
             {
                 "file": t("col.file_name"),

@@ -19,9 +19,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "etl" / "schema.sql"
-# The fixture's "last load", a few days ago, so that the default period (last month) has data;
+# A fixed "today" (CCHC_TODAY while the fixture is in use) and the fixture's last load a few days
+# before it, so that the default period (last month) has data and a year ago is a year of data;
 # tests compare against pandas on the same rows, never against dates written here.
-LOAD_DATE = date.today() - timedelta(days=6)
+TODAY = date(2026, 11, 26)
+LOAD_DATE = TODAY - timedelta(days=6)
 FIRST_DATE = LOAD_DATE - timedelta(days=730)
 MERGER = date(2025, 7, 1)
 
@@ -544,15 +546,17 @@ def build_warehouse(path: Path, complaints: list[dict] | None = None) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory) -> Path:
-    """The fixture warehouse, with CCHC_DB pointing at it for the whole session."""
+    """The fixture warehouse, with CCHC_DB pointing at it and CCHC_TODAY fixed for the session."""
     path = build_warehouse(tmp_path_factory.mktemp("wh") / "warehouse.duckdb")
-    old = os.environ.get("CCHC_DB")
-    os.environ["CCHC_DB"] = str(path)
+    wanted = {"CCHC_DB": str(path), "CCHC_TODAY": TODAY.isoformat()}
+    old = {k: os.environ.get(k) for k in wanted}
+    os.environ.update(wanted)
     yield path
-    if old is None:
-        os.environ.pop("CCHC_DB", None)
-    else:
-        os.environ["CCHC_DB"] = old
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 def frames() -> dict[str, pd.DataFrame]:

@@ -6,13 +6,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from cchc import exports, queries
-from cchc.filters import Filters
-from tests.conftest_pages import FORMULA_TEXT, complaint_rows
+from cchc import exports
+from cchc.core import ALL, queries
+from cchc.core.filters import Filters
+from tests.conftest_pages import FORMULA_TEXT, TODAY, complaint_rows
 
 
 def _filters() -> Filters:
-    return Filters(preset="custom", start=date(2000, 1, 1), end=date.today(), channels=("hotline", "email", "app"))
+    return Filters(preset="custom", start=date(2000, 1, 1), end=TODAY, channels=("hotline", "email", "app"))
 
 
 def _wanted_ids() -> set[str]:
@@ -21,7 +22,7 @@ def _wanted_ids() -> set[str]:
 
 def test_csv_export_has_exactly_the_filtered_rows(fixture_db):
     f = _filters()
-    data = exports.csv_from_chunks(queries.explorer_stream(f, f.period(), "complaints"))
+    data = exports.csv_from_chunks(queries.explorer_stream(f, f.period(TODAY), "complaints", scope=ALL))
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
     assert set(frame["Mã"]) == _wanted_ids()
     assert len(frame) == len(_wanted_ids())
@@ -29,15 +30,15 @@ def test_csv_export_has_exactly_the_filtered_rows(fixture_db):
 
 def test_xlsx_export_has_exactly_the_filtered_rows(fixture_db):
     f = _filters()
-    data = exports.xlsx_from_chunks(queries.explorer_stream(f, f.period(), "complaints"))
+    data = exports.xlsx_from_chunks(queries.explorer_stream(f, f.period(TODAY), "complaints", scope=ALL))
     frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
     assert set(frame["Mã"]) == _wanted_ids()
 
 
 @pytest.mark.parametrize("writer", [exports.csv_from_chunks, exports.xlsx_from_chunks])
 def test_export_has_no_personal_data_and_no_denunciation_text(fixture_db, writer):
-    f = Filters(preset="custom", start=date(2000, 1, 1), end=date.today())
-    data = writer(queries.explorer_stream(f, f.period(), "complaints"))
+    f = Filters(preset="custom", start=date(2000, 1, 1), end=TODAY)
+    data = writer(queries.explorer_stream(f, f.period(TODAY), "complaints", scope=ALL))
     if writer is exports.xlsx_from_chunks:
         frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
     else:
@@ -50,8 +51,8 @@ def test_export_has_no_personal_data_and_no_denunciation_text(fixture_db, writer
 
 
 def test_formula_like_cells_are_neutralised(fixture_db):
-    f = Filters(preset="custom", start=date(2000, 1, 1), end=date.today())
-    data = exports.csv_from_chunks(queries.explorer_stream(f, f.period(), "complaints"))
+    f = Filters(preset="custom", start=date(2000, 1, 1), end=TODAY)
+    data = exports.csv_from_chunks(queries.explorer_stream(f, f.period(TODAY), "complaints", scope=ALL))
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
     content = frame["Nội dung (đã che thông tin cá nhân)"].dropna()
     shown = complaint_rows()[7]["kind"] != "denunciation"  # row 7 holds the formula text
@@ -76,7 +77,7 @@ def test_neutralise(value, wanted):
 
 
 def test_violation_export_neutralises_description(fixture_db):
-    f = Filters(preset="custom", start=date(2000, 1, 1), end=date.today())
-    data = exports.xlsx_from_chunks(queries.explorer_stream(f, f.period(), "violations"))
+    f = Filters(preset="custom", start=date(2000, 1, 1), end=TODAY)
+    data = exports.xlsx_from_chunks(queries.explorer_stream(f, f.period(TODAY), "violations", scope=ALL))
     frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
     assert not frame["Mô tả vi phạm"].dropna().str.startswith(("=", "+", "-", "@")).any()

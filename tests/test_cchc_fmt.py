@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from cchc import fmt
-from cchc.periods import resolve
+from cchc.core.periods import resolve
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from cchc import config, measures, queries, ranking
-from cchc.filters import Filters
-from cchc.periods import add_months
-from tests.conftest_pages import CURRENT_ID, LOAD_DATE, expected
+from cchc.core import ALL, config, measures, queries, ranking
+from cchc.core.filters import Filters
+from cchc.core.periods import add_months
+from tests.conftest_pages import CURRENT_ID, LOAD_DATE, TODAY, expected
 
 
 def _periods() -> list[tuple[date, date]]:
@@ -40,21 +40,21 @@ def assert_measures_equal(actual: pd.Series, wanted: dict[str, float]) -> None:
 @pytest.mark.parametrize("start,end", _periods())
 def test_headline_current_period_equals_pandas(fixture_db, start, end):
     f = Filters(preset="custom", start=start, end=end)
-    rows = queries.headline(f, f.period(date.today()))
+    rows = queries.headline(f, f.period(TODAY), scope=ALL)
     assert_measures_equal(rows.loc["current"], expected(start, end))
 
 
 def test_headline_year_ago_equals_pandas_for_same_period_last_year(fixture_db):
     start, end = _periods()[1]
     f = Filters(preset="custom", start=start, end=end)
-    rows = queries.headline(f, f.period(date.today()))
+    rows = queries.headline(f, f.period(TODAY), scope=ALL)
     assert_measures_equal(rows.loc["year_ago"], expected(add_months(start, -12), add_months(end, -12)))
 
 
 def test_headline_channel_filter_equals_pandas(fixture_db):
     start, end = _periods()[2]
     f = Filters(preset="custom", start=start, end=end, channels=("hotline", "app"))
-    rows = queries.headline(f, f.period(date.today()))
+    rows = queries.headline(f, f.period(TODAY), scope=ALL)
     wanted = expected(start, end, channels=("hotline", "app"))
     complaint_measures = {k: v for k, v in wanted.items() if measures.get(k).source == "complaints"}
     assert_measures_equal(rows.loc["current"], complaint_measures)
@@ -64,7 +64,7 @@ def test_headline_channel_filter_equals_pandas(fixture_db):
 def test_by_unit_equals_pandas_per_unit(fixture_db, rollup):
     start, end = _periods()[1]
     f = Filters(preset="custom", start=start, end=end, rollup=rollup)
-    table = queries.by_unit(f, f.period(date.today())).set_index("unit_id")
+    table = queries.by_unit(f, f.period(TODAY), scope=ALL).set_index("unit_id")
     for unit in table.index:
         wanted = expected(start, end, rollup=rollup, agency=unit)
         assert_measures_equal(table.loc[unit], wanted)
@@ -73,7 +73,7 @@ def test_by_unit_equals_pandas_per_unit(fixture_db, rollup):
 def test_by_unit_rolled_up_has_only_todays_units_and_old_districts(fixture_db):
     start, end = _periods()[1]
     f = Filters(preset="custom", start=start, end=end)
-    units = set(queries.by_unit(f, f.period(date.today()))["unit_id"])
+    units = set(queries.by_unit(f, f.period(TODAY), scope=ALL)["unit_id"])
     assert units <= {u for u in CURRENT_ID.values() if u} | {"huyen:171"}
     assert "xa:05767" not in units
 
@@ -81,7 +81,7 @@ def test_by_unit_rolled_up_has_only_todays_units_and_old_districts(fixture_db):
 def test_composite_score_equals_weighted_mean_of_capped_scores(fixture_db):
     start, end = _periods()[2]
     f = Filters(preset="custom", start=start, end=end)
-    table = ranking.scored(queries.by_unit(f, f.period(date.today())))
+    table = ranking.scored(queries.by_unit(f, f.period(TODAY), scope=ALL))
     weights, targets = config.ranking()["weights"], config.targets()["targets"]
     for row in table.itertuples():
         total = weight = 0.0
@@ -99,7 +99,7 @@ def test_composite_score_equals_weighted_mean_of_capped_scores(fixture_db):
 def test_ranking_ranks_only_units_above_minimum_volume_within_level(fixture_db):
     start, end = _periods()[2]
     f = Filters(preset="custom", start=start, end=end)
-    table = ranking.scored(queries.by_unit(f, f.period(date.today())))
+    table = ranking.scored(queries.by_unit(f, f.period(TODAY), scope=ALL))
     ranked = table[table["rank"].notna()]
     assert (ranked["to_be_handled"] >= config.min_volume()).all()
     for _, part in ranked.groupby("unit_level"):
@@ -110,7 +110,7 @@ def test_ranking_ranks_only_units_above_minimum_volume_within_level(fixture_db):
 
 def test_nothing_matches_gives_zero_counts_and_empty_rates(fixture_db):
     f = Filters(preset="custom", start=date(2001, 1, 1), end=date(2001, 1, 31))
-    now = queries.headline(f, f.period(date.today())).loc["current"]
+    now = queries.headline(f, f.period(TODAY), scope=ALL).loc["current"]
     assert (now["received"], now["to_be_handled"], now["inspections"]) == (0, 0, 0)
     assert pd.isna(now["on_time_rate"]) and pd.isna(now["median_days"])
 
@@ -133,9 +133,9 @@ def test_every_measure_has_labels_and_formulas_in_both_languages(name):
 def test_monthly_trend_on_time_rate_matches_headline_for_a_calendar_month(fixture_db):
     start, end = _periods()[0]
     f = Filters(preset="custom", start=start, end=end)
-    period = f.period(date.today())
-    trend = queries.monthly_trend(f, period).set_index("month")
-    head = queries.headline(f, period).loc["current"]
+    period = f.period(TODAY)
+    trend = queries.monthly_trend(f, period, scope=ALL).set_index("month")
+    head = queries.headline(f, period, scope=ALL).loc["current"]
     month = trend.loc[pd.Timestamp(start)]
     assert (month["received"], month["on_time"]) == (head["received"], head["on_time"])
     assert month["on_time_rate"] == pytest.approx(head["on_time_rate"], nan_ok=True)
@@ -144,6 +144,6 @@ def test_monthly_trend_on_time_rate_matches_headline_for_a_calendar_month(fixtur
 def test_previous_period_of_a_month_is_the_month_before(fixture_db):
     start, end = _periods()[0]
     f = replace(Filters(), preset="custom", start=start, end=end)
-    rows = queries.headline(f, f.period(date.today()))
+    rows = queries.headline(f, f.period(TODAY), scope=ALL)
     prev_start = add_months(start, -1)
     assert_measures_equal(rows.loc["previous"], expected(prev_start, start - pd.Timedelta(days=1).to_pytimedelta()))

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from cchc import periods
+from cchc.core import periods
 
 
 @pytest.mark.parametrize(

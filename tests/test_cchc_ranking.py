@@ -1,18 +1,21 @@
-"""cchc.ranking: the ranking table's 12-month sparkline holds the real monthly counts."""
+"""cchc.core.ranking: the ranking table's 12-month sparkline holds the real monthly counts."""
 
 from __future__ import annotations
 
 import duckdb
 
-from cchc import queries, ranking
-from cchc.filters import Filters
+from cchc.core import ALL, ranking
+from cchc.core.filters import Filters
+from cchc.core.periods import months_window
+from tests.conftest_pages import TODAY
 
 
 def test_ranking_table_trend_sums_to_the_units_received_in_the_window(fixture_db):
-    f = Filters(preset="last_12_months", rollup=False)
-    period = f.period()
-    _, _, lo, hi = queries.trend_window(period, 12)
-    table = ranking.table(f, period)
+    f = Filters(preset="last_12m", rollup=False)
+    period = f.period(TODAY)
+    window = months_window(period, 12)
+    lo, hi = window.start, window.effective_end
+    table = ranking.table(f, period, scope=ALL)
     con = duckdb.connect()
     con.execute("attach ? as wh (read_only)", [str(fixture_db)])
     expected = dict(

@@ -6,7 +6,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from cchc import config, fmt, measures
+from cchc import fmt
+from cchc.core import config, measures
 from tests.conftest_pages import CURRENT_ID, expected, frames
 from tests.test_pages_render import open_page
 

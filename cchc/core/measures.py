@@ -1,11 +1,12 @@
-"""Every measure of the dashboard, declared once; pages ask for them by name.
+"""Every measure of the product, declared once: name, SQL, unit, direction, labels, definition,
+target. Pages, the command line and the report ask for them by name (cchc.core.compute).
 
-`sql` is an aggregate over one row source built in queries.py:
-- complaints: one row per complaint to be handled in the period (received in it, or still open
-  at its start), with flags is_received, is_carried_over, is_resolved, is_open_at_ref and the
-  period's ref_date (last day counted) and near_date (ref_date + N working days);
-- inspections: one row per inspection held in the period;
-- violations: one row per finding of those inspections;
+`sql` is an aggregate over one row model of cchc/core/rows.py, named by `source`:
+- complaints: `complaint_facts`, one row per complaint to be handled in the period (received
+  in it, or still open at its start), with the flags is_received, is_carried_over, is_resolved,
+  is_open_at_ref and deadline_state (for open items);
+- inspections: `inspection_facts`, one row per inspection held in the period;
+- violations: `violation_facts`, one row per finding of those inspections;
 - derived: an expression over the other measures' names.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cchc import config
+from cchc.core import config
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,11 @@ class Measure:
         return config.target(self.name)
 
 
-_IN_PERIOD_RESOLVED = "is_resolved"
-_RATED = "is_resolved and due_date is not null"
+# The on-time rule, once: resolved in the period within remit (is_resolved, rows.py), on or
+# before the due date. Items without a due date are not rated.
+ON_TIME = "is_resolved and resolved_date <= due_date"
+LATE = "is_resolved and resolved_date > due_date"
+RATED = "is_resolved and due_date is not null"
 
 MEASURES: dict[str, Measure] = {
     m.name: m
@@ -81,7 +85,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "resolved",
             "complaints",
-            f"count_if({_IN_PERIOD_RESOLVED})",
+            "count_if(is_resolved)",
             "count",
             True,
             "Đã xử lý",
@@ -92,7 +96,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "on_time",
             "complaints",
-            "count_if(is_resolved and resolved_date <= due_date)",
+            f"count_if({ON_TIME})",
             "count",
             True,
             "Xử lý đúng hạn",
@@ -103,7 +107,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "on_time_rate",
             "complaints",
-            f"count_if(is_resolved and resolved_date <= due_date) / nullif(count_if({_RATED}), 0)",
+            f"count_if({ON_TIME}) / nullif(count_if({RATED}), 0)",
             "rate",
             True,
             "Tỷ lệ đúng hạn",
@@ -116,7 +120,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "resolved_late",
             "complaints",
-            "count_if(is_resolved and resolved_date > due_date)",
+            f"count_if({LATE})",
             "count",
             False,
             "Xử lý quá hạn",
@@ -127,7 +131,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "overdue_open",
             "complaints",
-            "count_if(is_open_at_ref and in_remit and due_date < ref_date)",
+            "count_if(deadline_state = 'overdue')",
             "count",
             False,
             "Đang quá hạn",
@@ -171,7 +175,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "nearly_due",
             "complaints",
-            "count_if(is_open_at_ref and due_date between ref_date and near_date)",
+            "count_if(deadline_state = 'nearly_due')",
             "count",
             False,
             "Sắp đến hạn",
@@ -182,7 +186,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "not_yet_due",
             "complaints",
-            "count_if(is_open_at_ref and due_date > near_date)",
+            "count_if(deadline_state = 'not_yet_due')",
             "count",
             None,
             "Trong hạn",

@@ -8,12 +8,11 @@ from typing import Any
 
 import yaml
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 
 DEFAULT_TARGETS: dict[str, Any] = {
     "targets": {},
     "bands": {"green": 1.0, "amber": 0.9},
-    "nearly_due_working_days": 2,
 }
 DEFAULT_RANKING: dict[str, Any] = {
     "weights": {"on_time_rate": 0.5, "overdue_rate": 0.5},
@@ -44,8 +43,11 @@ def target(measure: str) -> float | None:
     return None if value is None else float(value)
 
 
+@lru_cache(maxsize=1)
 def nearly_due_days() -> int:
-    return int(targets()["nearly_due_working_days"])
+    """ "Nearly due" horizon in working days: config/deadlines.yaml, the file the ETL reads too."""
+    data = yaml.safe_load((CONFIG_DIR / "deadlines.yaml").read_text(encoding="utf-8")) or {}
+    return int(data.get("nearly_due_working_days", 2))
 
 
 def min_volume() -> int:

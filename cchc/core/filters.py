@@ -1,4 +1,4 @@
-"""The global filters: a dataclass, its URL form, and the SQL it turns into."""
+"""The global filters: a dataclass and its URL form (the SQL they turn into is in rows.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from cchc import periods
-from etl.warehouse import today as province_today
+from cchc.clock import today as province_today
+from cchc.core import periods
 
 LEVELS = ("province", "department", "district", "commune", "office")
 CHANNELS = ("hotline", "email", "app", "portal", "in_person", "letter", "national_portal")
@@ -119,89 +119,3 @@ def _only(attr: str, values: tuple[str, ...]) -> tuple[str, ...]:
     if allowed is None:  # agency ids and categories are checked by the database: bound values
         return values[:200]
     return tuple(v for v in values if v in allowed)
-
-
-# --- SQL -----------------------------------------------------------------------------------
-
-# Columns a caller may name (group by, order by); anything else is refused.
-IDENTIFIERS = {
-    "channel",
-    "kind",
-    "category",
-    "status",
-    "unit_id",
-    "unit_name",
-    "unit_level",
-    "inspection_type",
-    "period",
-    "received_date",
-    "resolved_date",
-    "due_date",
-    "inspected_on",
-    "complaint_id",
-    "inspection_id",
-    "violation_id",
-    "handling",
-    "agency_id",
-}
-
-
-def ident(name: str) -> str:
-    """An identifier for SQL, from the allow-list only."""
-    if name not in IDENTIFIERS:
-        raise ValueError(f"identifier not allowed: {name!r}")
-    return name
-
-
-def _in(column: str, values: tuple[str, ...], params: list) -> str:
-    params.extend(values)
-    return f"{column} in ({', '.join('?' * len(values))})"
-
-
-# Units that no longer exist carry their last day, so an old and a new unit of the same name
-# (a new commune keeps a predecessor's name) stay apart in charts and tables.
-_UNTIL = "case when k.valid_to is null then '' else ' (–' || strftime(k.valid_to, '%d/%m/%Y') || ')' end"
-
-
-def units_cte(f: Filters) -> tuple[str, list]:
-    """CTE `units`: each agency in scope -> the unit it is shown as (as it was / today's),
-    kept when that unit passes the level and agency filters. Joins `scope_units`, so the
-    viewer's scope (db.Scope) applies to every query built on it."""
-    params: list = [f.rollup]
-    conds = ["true"]
-    if f.level:
-        conds.append("k.level = ?")
-        params.append(f.level)
-    if f.agency_ids:
-        conds.append(_in("k.agency_id", f.agency_ids, params))
-    sql = f"""units as (
-    select a.agency_id, k.agency_id as unit_id,
-           k.name || {_UNTIL} as unit_name,
-           coalesce(k.short_name, k.name) || {_UNTIL} as unit_short_name,
-           k.level as unit_level
-    from agencies a
-    join scope_units s on s.agency_id = a.agency_id
-    join agencies k
-      on k.agency_id = case when ? then coalesce(a.current_id, a.agency_id) else a.agency_id end
-    where {" and ".join(conds)}
-)"""
-    return sql, params
-
-
-def where(f: Filters, table: str, alias: str) -> tuple[str, list]:
-    """Where-clause (without `where`) for one fact table's own columns, with bound values."""
-    params: list = []
-    conds = ["true"]
-    if table == "complaints":
-        for column, values in (("channel", f.channels), ("kind", f.kinds), ("category", f.categories)):
-            if values:
-                conds.append(_in(f"{alias}.{ident(column)}", values, params))
-    elif table == "inspections":
-        if f.inspection_types:
-            conds.append(_in(f"{alias}.inspection_type", f.inspection_types, params))
-    elif table == "violations":
-        if f.violation_categories:
-            conds.append(_in(f"{alias}.category", f.violation_categories, params))
-    else:
-        raise ValueError(f"unknown fact table: {table!r}")
-    return " and ".join(conds), params

@@ -4,7 +4,37 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cchc import config, measures
+from cchc.core import config, measures
+
+# Ranking tabs: departments and communes first (today's units), then the old districts.
+LEVEL_ORDER = ("department", "commune", "district", "province", "office")
+
+
+def levels(table: pd.DataFrame) -> list[str]:
+    """The levels present in a ranking table, in tab order (unknown levels last)."""
+    present = list(dict.fromkeys(table["unit_level"].dropna()))
+    return sorted(present, key=lambda lv: (LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else len(LEVEL_ORDER), lv))
+
+
+def explanation(lang: str) -> pd.DataFrame:
+    """How the composite score is made: per weighted measure, its weight, target, direction
+    and definition, in `lang`."""
+    from cchc import fmt
+    from cchc.i18n import t
+
+    rows = []
+    for name, w in weights().items():
+        m = measures.get(name)
+        rows.append(
+            {
+                t("ranking.col_measure", lang): m.label(lang),
+                t("ranking.col_weight", lang): fmt.percent(w, 0, lang),
+                t("ranking.col_target", lang): fmt.value(m.target, m.unit, lang),
+                t("ranking.col_direction", lang): t("ranking.higher" if m.higher_is_better else "ranking.lower", lang),
+                t("ranking.col_formula", lang): m.formula(lang),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def weights() -> dict[str, float]:
@@ -46,12 +76,12 @@ def attention(table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
     return ranked.sort_values(["score", "overdue"], ascending=[True, False]).head(n).reset_index(drop=True)
 
 
-def table(f, period) -> pd.DataFrame:
+def table(f, period, *, scope) -> pd.DataFrame:
     """The ranking page's table: scored units with their 12-month received sparkline."""
-    from cchc import queries
+    from cchc.core import queries
 
-    units = scored(queries.by_unit(f, period))
-    spark = queries.unit_sparklines(f, period)
+    units = scored(queries.by_unit(f, period, scope=scope))
+    spark = queries.unit_sparklines(f, period, scope=scope)
     out = units.merge(spark, on="unit_id", how="left")
     # DuckDB hands list columns to pandas as numpy arrays; units without complaints get none.
     out["trend"] = [[int(x) for x in v] if hasattr(v, "__len__") else [] for v in out["trend"]]

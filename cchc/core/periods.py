@@ -175,3 +175,35 @@ def _vn_holidays(first_year: int, last_year: int) -> set[date]:
     except ImportError:  # weekends only; the ETL pins `holidays`
         return set()
     return set(holidays.country_holidays("VN", years=range(first_year, last_year + 1)))
+
+
+def months_window(period: Period, months: int) -> Period:
+    """The `months` reporting months ending with the one that holds the period's last counted
+    day, as one period (for trends): calendar months, or official 15th-to-14th months."""
+    ref = period.effective_end
+    if period.cut == "official":
+        y, m = _reporting_month(ref, "official")
+        last = date(y, m, 1)
+        first = add_months(last, -(months - 1))
+        start, end = _months_span(_ym(first), _ym(last), "official")
+    else:
+        last = date(ref.year, ref.month, 1)
+        first = add_months(last, -(months - 1))
+        start, end = _months_span(_ym(first), _ym(last), "calendar")
+    return Period(start, end, "custom", period.cut, as_of=min(ref, end))
+
+
+def reporting_months(period: Period) -> list[tuple[date, Period]]:
+    """The reporting months a period spans, each labelled by its first calendar day (official
+    month M, 15/M-1 to 14/M, is labelled M), clipped to the period and its last counted day."""
+    ref = period.effective_end
+    label = date(*_reporting_month(period.start, period.cut), 1)
+    out = []
+    while True:
+        start, end = _months_span(_ym(label), _ym(label), period.cut)
+        start, end = max(start, period.start), min(end, period.end)
+        if start > ref:
+            break
+        out.append((label, Period(start, end, "month", period.cut, as_of=min(ref, end))))
+        label = add_months(label, 1)
+    return out

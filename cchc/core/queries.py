@@ -1,0 +1,405 @@
+"""The read functions pages, the command line and the report call: the measures core's API.
+
+Every function takes the viewer's scope as a required keyword (`scope=`) and runs on a
+connection that holds only that scope's rows (cchc.core.warehouse). Numbers are measures of
+cchc/core/measures.py computed by compute() over the row models of rows.py; lists (overdue
+items, inspections, the explorer) select rows of the same row models by their flags. All SQL
+of the read side is here, in rows.py and compute.py; values are bound with `?`, and the only
+text spliced in is fixed fragments of these modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from cchc.core import warehouse
+from cchc.core.compute import compute
+from cchc.core.filters import Filters
+from cchc.core.periods import Period, months_window
+from cchc.core.rows import AGE_BUCKETS, DEADLINE_STATES, PeriodSpec, facts_sql  # noqa: F401 - re-exported
+from cchc.core.warehouse import Scope
+
+TIME_GRAINS = ("day", "week", "month")
+BREAKDOWNS = ("channel", "kind", "category")
+DAY_COLUMNS = {"calendar": "resolution_calendar_days", "working": "resolution_working_days"}
+DAY_BINS = ((0, 2), (3, 5), (6, 10), (11, 15), (16, 30), (31, 60), (61, None))
+EXPLORER_TABLES = ("complaints", "inspections", "violations")
+
+
+def _run(sql: str, params: list, scope: Scope) -> pd.DataFrame:
+    return warehouse.run(sql, params, scope=scope)
+
+
+def _current(f: Filters, period: Period) -> tuple[str, list]:
+    return facts_sql(f, [PeriodSpec.of("current", period)])
+
+
+# --- headline numbers ----------------------------------------------------------------------
+
+
+def headline(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Every measure for the period, the period before and the same period last year,
+    indexed by 'current', 'previous', 'year_ago'."""
+    periods = {"current": period, "previous": period.previous(), "year_ago": period.year_ago()}
+    return compute(None, f, periods, scope=scope).set_index("period")
+
+
+def by_unit(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Every measure per unit (as filtered: as it was or rolled up) for the period."""
+    out = compute(None, f, period, by=["unit"], scope=scope)
+    return out.drop(columns="period").sort_values(["unit_name", "unit_id"]).reset_index(drop=True)
+
+
+# --- trends --------------------------------------------------------------------------------
+
+
+def monthly_trend(f: Filters, period: Period, months: int = 24, *, scope: Scope) -> pd.DataFrame:
+    """Per reporting month of the window ending with the period: received, resolved, on time
+    and the on-time rate (the measures of the same names, computed per month)."""
+    window = months_window(period, months)
+    names = ["received", "resolved", "on_time", "on_time_rate"]
+    return compute(names, f, window, by=["month"], scope=scope)[["month", *names]]
+
+
+def unit_vs_province_trend(
+    f_unit: Filters, f_all: Filters, period: Period, months: int = 24, *, scope: Scope
+) -> pd.DataFrame:
+    """Per month: the unit's received and on-time rate beside the province's on-time rate."""
+    unit = monthly_trend(f_unit, period, months, scope=scope)
+    province = monthly_trend(f_all, period, months, scope=scope)
+    out = unit.rename(columns={"on_time_rate": "rate"})
+    out["province_rate"] = province["on_time_rate"].to_numpy()
+    return out
+
+
+def unit_sparklines(f: Filters, period: Period, months: int = 12, *, scope: Scope) -> pd.DataFrame:
+    """Per unit: the list of monthly received counts over the last `months` months."""
+    window = months_window(period, months)
+    per = compute(["received"], f, window, by=["month", "unit"], scope=scope)
+    month_list = sorted(set(per["month"]))
+    grid = per.pivot_table(index="unit_id", columns="month", values="received", aggfunc="sum", fill_value=0)
+    grid = grid.reindex(columns=month_list, fill_value=0)
+    has = per.groupby("unit_id")["received"].sum()
+    grid = grid.loc[has[has > 0].index]
+    return pd.DataFrame({"unit_id": grid.index, "trend": [list(map(int, r)) for r in grid.to_numpy()]})
+
+
+def unit_month_heatmap(f: Filters, period: Period, months: int = 12, top: int = 20, *, scope: Scope) -> pd.DataFrame:
+    """Received per unit and month, for the `top` units by volume in the window."""
+    window = months_window(period, months)
+    per = compute(["received"], f, window, by=["month", "unit"], scope=scope)
+    per = per[per["received"] > 0]
+    totals = per.groupby("unit_id")["received"].sum().rename("total").reset_index()
+    totals = totals.sort_values(["total", "unit_id"], ascending=[False, True]).head(top)
+    out = per.merge(totals, on="unit_id")[["unit_id", "unit_name", "month", "received", "total"]]
+    return out.sort_values(["total", "unit_id", "month"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def channel_mix(f: Filters, period: Period, months: int = 24, *, scope: Scope) -> pd.DataFrame:
+    """Received per reporting month and channel over the trend window, with each channel's share."""
+    window = months_window(period, months)
+    per = compute(["received"], f, window, by=["month", "channel"], scope=scope)
+    per = per[per["received"] > 0].rename(columns={"channel": "value"})
+    per["value"] = per["value"].fillna("unknown")
+    per = per.groupby(["month", "value"], as_index=False)["received"].sum()
+    per["share"] = per["received"] / per.groupby("month")["received"].transform("sum")
+    return per.sort_values(["month", "value"]).reset_index(drop=True)
+
+
+# --- complaints page -----------------------------------------------------------------------
+
+
+def default_grain(period: Period) -> str:
+    """Days for a month, weeks for a quarter or half, months beyond."""
+    if period.days <= 62:
+        return "day"
+    return "week" if period.days <= 190 else "month"
+
+
+def _received_by(f: Filters, period: Period, by: list[str], scope: Scope) -> pd.DataFrame:
+    out = compute(["received"], f, period, by=by, scope=scope)
+    return out[out["received"] > 0]
+
+
+def volume(f: Filters, period: Period, grain: str, breakdown: str, *, scope: Scope) -> pd.DataFrame:
+    """Received in the period per time bucket and value of `breakdown`."""
+    if grain not in TIME_GRAINS or breakdown not in BREAKDOWNS:
+        raise ValueError("unknown grain or breakdown")
+    out = _received_by(f, period, [grain, breakdown], scope)
+    bucket = {"day": "received_day", "week": "received_week", "month": "month"}[grain]
+    out = out.rename(columns={bucket: "bucket", breakdown: "value"})
+    out["value"] = out["value"].fillna("unknown")
+    out = out.groupby(["bucket", "value"], as_index=False)["received"].sum()
+    return out.sort_values(["bucket", "value"]).reset_index(drop=True)
+
+
+def received_by(f: Filters, period: Period, dimension: str, *, scope: Scope) -> pd.DataFrame:
+    """Received in the period per value of one dimension (channel, kind, category)."""
+    if dimension not in BREAKDOWNS:
+        raise ValueError("unknown dimension")
+    out = _received_by(f, period, [dimension], scope).rename(columns={dimension: "value"})
+    out["value"] = out["value"].fillna("unknown")
+    out = out.groupby("value", as_index=False)["received"].sum()
+    return out.sort_values(["received", "value"], ascending=[False, True]).reset_index(drop=True)
+
+
+def categories_present(*, scope: Scope) -> pd.DataFrame:
+    """Complaint categories in the data, most frequent first (the sidebar's choices)."""
+    sql = """select category, count(*) as n from complaints
+where category is not null group by category order by n desc, category"""
+    return _run(sql, [], scope)
+
+
+def data_as_of(*, scope: Scope) -> pd.DataFrame:
+    """When data was last loaded and the latest date received, as the scope sees them."""
+    sql = """select (select max(loaded_at) from load_batches) as loaded_at,
+       (select count(*) from load_batches) as batches,
+       (select max(received_date) from complaints) as last_received"""
+    return _run(sql, [], scope)
+
+
+# --- resolution page -----------------------------------------------------------------------
+
+
+def resolution_by_unit(f: Filters, period: Period, days: str, top: int = 20, *, scope: Scope) -> pd.DataFrame:
+    """Quartiles and 90th percentile of resolution days per unit, items resolved in the period,
+    for the `top` units by number resolved."""
+    col = DAY_COLUMNS[days]
+    facts, params = _current(f, period)
+    sql = f"""with {facts},
+stats as (
+    select unit_id, unit_name, unit_short_name, count(*) as resolved,
+           min({col}) as min_days,
+           quantile_cont({col}, 0.25) as q1,
+           median({col}) as median,
+           quantile_cont({col}, 0.75) as q3,
+           quantile_cont({col}, 0.9) as p90,
+           max({col}) as max_days
+    from complaint_facts
+    where is_resolved and {col} is not null
+    group by all
+)
+select * from stats order by resolved desc, unit_id limit ?"""
+    return _run(sql, [*params, top], scope)
+
+
+def resolution_histogram(f: Filters, period: Period, days: str, *, scope: Scope) -> pd.DataFrame:
+    """Items resolved in the period per band of resolution days."""
+    col = DAY_COLUMNS[days]
+    cases = " ".join(
+        f"when {col} <= {hi} then '{lo}-{hi}'" if hi is not None else f"else '>{lo - 1}'" for lo, hi in DAY_BINS
+    )
+    order = " ".join(
+        f"when '{lo}-{hi}' then {n}" if hi is not None else f"else {n}" for n, (lo, hi) in enumerate(DAY_BINS)
+    )
+    facts, params = _current(f, period)
+    sql = f"""with {facts},
+banded as (
+    select case {cases} end as band
+    from complaint_facts
+    where is_resolved and {col} is not null
+)
+select band, count(*) as resolved, case band {order} end as band_order
+from banded group by band order by band_order"""
+    return _run(sql, params, scope)
+
+
+def backlog(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Open items at the period's end (or today) by age bucket and deadline state: the measure
+    open_items by those two grains."""
+    out = compute(["open_items"], f, period, by=["age_bucket", "deadline_state"], scope=scope)
+    out = out[out["age_bucket"].notna() & (out["open_items"] > 0)]
+    out = out.rename(columns={"deadline_state": "deadline", "open_items": "items"})
+    return out[["age_bucket", "deadline", "items"]].sort_values(["age_bucket", "deadline"]).reset_index(drop=True)
+
+
+def overdue_items(f: Filters, period: Period, limit: int = 500, *, scope: Scope) -> pd.DataFrame:
+    """Open items past their due date at the period's end (or today), most overdue first.
+    Identifiers and dates only: no personal data, no free text."""
+    facts, params = _current(f, period)
+    sql = f"""with {facts}
+select complaint_id, unit_id, unit_name, channel, kind, category, status,
+       received_date, due_date, ref_date - due_date as days_overdue
+from complaint_facts
+where deadline_state = 'overdue'
+order by days_overdue desc, complaint_id
+limit ?"""
+    return _run(sql, [*params, limit], scope)
+
+
+# --- inspections page ----------------------------------------------------------------------
+
+
+def inspections_by_type(f: Filters, period: Period, months: int = 12, *, scope: Scope) -> pd.DataFrame:
+    """Inspections per reporting month and type over the trend window."""
+    window = months_window(period, months)
+    out = compute(["inspections"], f, window, by=["month", "inspection_type"], scope=scope)
+    out = out[out["inspections"] > 0].rename(columns={"inspection_type": "value"})
+    return out[["month", "value", "inspections"]].reset_index(drop=True)
+
+
+def violations_by(f: Filters, period: Period, by_unit: bool, top: int = 15, *, scope: Scope) -> pd.DataFrame:
+    """Findings in the period per category (and per unit, top units by findings)."""
+    if not by_unit:
+        out = compute(["violations"], f, period, by=["violation_category"], scope=scope)
+        out = out[out["violations"] > 0].rename(columns={"violation_category": "value"})
+        out = out[["value", "violations"]]
+        return out.sort_values(["violations", "value"], ascending=[False, True]).reset_index(drop=True)
+    out = compute(["violations"], f, period, by=["unit", "violation_category"], scope=scope)
+    out = out[out["violations"] > 0].rename(columns={"violation_category": "value"})
+    totals = out.groupby("unit_id")["violations"].sum().rename("total").reset_index()
+    totals = totals.sort_values(["total", "unit_id"], ascending=[False, True]).head(top)
+    out = out.merge(totals, on="unit_id")[["unit_id", "unit_name", "value", "violations", "total"]]
+    return out.sort_values(["total", "unit_id", "value"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def repeat_violations(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Units where the same category of violation was found in two or more inspections."""
+    facts, params = _current(f, period)
+    sql = f"""with {facts}
+select unit_id, unit_name, unit_level, violation_category as category,
+       count(distinct inspection_id) as inspections, count(*) as violations,
+       max(inspected_on) as last_inspected_on
+from violation_facts
+group by all
+having count(distinct inspection_id) >= 2
+order by inspections desc, violations desc, unit_name, category"""
+    return _run(sql, params, scope)
+
+
+def inspections_list(f: Filters, period: Period, limit: int = 200, *, scope: Scope) -> pd.DataFrame:
+    """Inspections held in the period with their number of findings, latest first."""
+    facts, params = _current(f, period)
+    sql = f"""with {facts},
+counts as (
+    select source, inspection_id, count(*) as violations,
+           string_agg(distinct violation_category, ', ' order by violation_category) as categories
+    from violation_facts group by all
+)
+select i.inspected_on, i.inspection_id, i.unit_id, i.unit_name, i.inspection_type,
+       i.officials_checked, coalesce(c.violations, 0) as violations, c.categories
+from inspection_facts i
+left join counts c using (source, inspection_id)
+order by i.inspected_on desc, i.inspection_id
+limit ?"""
+    return _run(sql, [*params, limit], scope)
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def unit_options(rollup: bool, level: str | None, *, scope: Scope) -> pd.DataFrame:
+    """Agencies offered in the filter: today's units when rolled up, else every unit; only
+    units of the scope."""
+    sql = """select a.agency_id, a.name, a.level, a.valid_to
+from agencies a
+where a.agency_id in (select agency_id from scope_units)
+  and (not ? or a.current_id is null or a.current_id = a.agency_id)
+  and (? is null or a.level = ?)
+order by a.level, a.name, a.agency_id"""
+    return _run(sql, [rollup, level, level], scope)
+
+
+def agency(agency_id: str, *, scope: Scope) -> pd.DataFrame:
+    """One unit of the scope with its parent's and today's unit's names (empty outside it)."""
+    sql = """select a.*, p.name as parent_name, c.name as current_name
+from agencies a
+left join agencies p on p.agency_id = a.parent_id
+left join agencies c on c.agency_id = a.current_id
+where a.agency_id = ? and a.agency_id in (select agency_id from scope_units)"""
+    return _run(sql, [agency_id], scope)
+
+
+def predecessors(agency_id: str, *, scope: Scope) -> pd.DataFrame:
+    """Units of the scope that roll up to this one (the old units it was formed from)."""
+    sql = """select a.agency_id, a.name, a.level, a.valid_to
+from agencies a
+where a.current_id = ? and a.agency_id <> ? and a.agency_id in (select agency_id from scope_units)
+order by a.level, a.name"""
+    return _run(sql, [agency_id, agency_id], scope)
+
+
+def profile_filters(f: Filters, agency_id: str, is_current: bool) -> tuple[Filters, Filters]:
+    """The profile's two filter sets: the unit (an old unit is shown as it was, even when the
+    sidebar rolls units up) and the province it is compared with."""
+    f_unit = replace(f, agency_ids=(agency_id,), level=None, rollup=f.rollup and is_current)
+    return f_unit, replace(f, agency_ids=(), level=None)
+
+
+# --- explorer and exports ------------------------------------------------------------------
+
+# Denouncers must stay unidentifiable (Law on Denunciations): free text is shown only for items
+# known not to be denunciations; an item of unknown kind fails closed.
+EXPLORER_BODIES = {
+    "complaints": """select received_date, complaint_id, source, unit_name, unit_level,
+       agency_name_raw, channel, kind, category, subcategory, status, in_remit, due_date,
+       due_source, resolved_date, resolution_calendar_days, resolution_working_days,
+       is_on_time, satisfaction,
+       case when kind in ('feedback', 'petition', 'complaint') then content_masked end as content_masked
+from complaint_facts
+where is_received
+order by received_date desc, complaint_id, source""",
+    "inspections": """select inspected_on, inspection_id, source, unit_name, unit_level,
+       agency_name_raw, inspection_type, team, lead_unit, officials_checked
+from inspection_facts
+order by inspected_on desc, inspection_id, source""",
+    "violations": """select inspected_on, inspection_id, violation_id, source, unit_name, unit_level,
+       inspection_type, violation_category as category, officials_involved, handling, description_masked,
+       recommendation_masked, remedy_due, remedied_on
+from violation_facts
+order by inspected_on desc, violation_id, source""",
+}
+
+
+def explorer_sql(f: Filters, period: Period, table: str) -> tuple[str, list]:
+    """The filtered rows of one fact table, newest first, without personal data: complaints
+    received in the period, inspections held in it, and those inspections' findings."""
+    if table not in EXPLORER_BODIES:
+        raise ValueError(f"unknown table: {table!r}")
+    facts, params = _current(f, period)
+    return f"with {facts}\n{EXPLORER_BODIES[table]}", params
+
+
+def explorer_page(f: Filters, period: Period, table: str, limit: int, offset: int, *, scope: Scope) -> pd.DataFrame:
+    sql, params = explorer_sql(f, period, table)
+    return _run(f"{sql}\nlimit ? offset ?", [*params, int(limit), int(offset)], scope)
+
+
+def explorer_count(f: Filters, period: Period, table: str, *, scope: Scope) -> int:
+    sql, params = explorer_sql(f, period, table)
+    return int(_run(f"with rows as ({sql})\nselect count(*) as n from rows", params, scope)["n"].iloc[0])
+
+
+def explorer_stream(f: Filters, period: Period, table: str, *, scope: Scope):
+    """The explorer's rows in chunks, for downloads."""
+    sql, params = explorer_sql(f, period, table)
+    return warehouse.stream(sql, params, scope=scope)
+
+
+# --- data page -----------------------------------------------------------------------------
+
+
+def load_batches(*, scope: Scope) -> pd.DataFrame:
+    """Load history as the scope sees it (an agency: the files that brought its rows)."""
+    sql = """select batch_id, file_name, kind, mapping_name, loaded_at, rows_in, rows_loaded,
+       rows_updated, rows_unchanged, rows_rejected, min_event_date, max_event_date
+from load_batches
+order by batch_id desc"""
+    return _run(sql, [], scope)
+
+
+def rejected_rows(batch_id: int | None, limit: int, offset: int, *, scope: Scope) -> pd.DataFrame:
+    sql = """select batch_id, file_name, row_number, column_name, raw_value, error_type, reason_vi, reason_en
+from rejected_rows
+where ? is null or batch_id = ?
+order by batch_id desc, row_number, column_name limit ? offset ?"""
+    return _run(sql, [batch_id, batch_id, int(limit), int(offset)], scope)
+
+
+def rejected_summary(*, scope: Scope) -> pd.DataFrame:
+    sql = """select batch_id, file_name, error_type, count(*) as rows
+from rejected_rows group by all
+order by batch_id desc, rows desc"""
+    return _run(sql, [], scope)

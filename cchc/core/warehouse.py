@@ -1,0 +1,199 @@
+"""The one way into the warehouse: a read-only connection per data version and scope.
+
+The scope is enforced here, by the data a connection can reach, not by the text of a query:
+- the whole-province scope attaches the warehouse file read-only;
+- an agency scope builds an in-memory database holding only that scope's facts (complaints,
+  inspections, violations), its rejected rows and its load history, then detaches the file. A
+  query under that scope, whatever its text (`wh.complaints`, `"complaints"`, a comment naming
+  the scope, `rejected_rows`), can only see the scope's rows: the others are not there.
+
+Both kinds of connection expose the same table names, so every query in the core runs on both.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
+
+
+class WarehouseMissing(Exception):
+    """The warehouse file does not exist yet."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The agencies a viewer may see. `agency_ids=None` is the whole province (leadership,
+    analysts); a tuple limits every number, list and download to those units and the old units
+    that were merged into them."""
+
+    agency_ids: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, agency_ids) -> Scope:
+        """A scope from unit ids; an empty list is an empty scope (sees nothing), not 'all'."""
+        return cls(tuple(sorted({str(a) for a in agency_ids})))
+
+    @property
+    def is_all(self) -> bool:
+        return self.agency_ids is None
+
+
+ALL = Scope()
+
+
+def warehouse_path(path: str | os.PathLike | None = None) -> Path:
+    """--db / explicit path, else $CCHC_DB, else data/warehouse.duckdb."""
+    return Path(path or os.environ.get("CCHC_DB") or DEFAULT_DB)
+
+
+def data_version(path: str | os.PathLike | None = None) -> tuple[int, int, int]:
+    """Changes whenever the ETL swaps in a new file (os.replace gives a new inode)."""
+    p = warehouse_path(path)
+    try:
+        s = os.stat(p)
+    except FileNotFoundError as exc:
+        raise WarehouseMissing(str(p)) from exc
+    return (s.st_ino, s.st_mtime_ns, s.st_size)
+
+
+def exists(path: str | os.PathLike | None = None) -> bool:
+    return warehouse_path(path).is_file()
+
+
+# Tables an agency-scoped database holds, each composed from the scope: (name, select).
+# `scope_units` is the scope itself: the units named and the old units merged into them.
+_SCOPED_TABLES = (
+    (
+        "scope_units",
+        "select agency_id from src.agencies where list_contains(?, agency_id) or list_contains(?, current_id)",
+    ),
+    # The unit list is public reference data (names of agencies); kept whole so that a scoped
+    # unit still shows the name of the unit it was merged into.
+    ("agencies", "select * from src.agencies"),
+    ("agency_successors", "select * from src.agency_successors"),
+    ("meta", "select * from src.meta"),
+    ("complaints", "select * from src.complaints where agency_id in (select agency_id from scope_units)"),
+    ("inspections", "select * from src.inspections where agency_id in (select agency_id from scope_units)"),
+    (
+        "violations",
+        "select v.* from src.violations v semi join inspections i "
+        "on i.source = v.source and i.inspection_id = v.inspection_id",
+    ),
+)
+
+
+def _scoped_batches_sql(has_agency_column: bool) -> list[tuple[str, str]]:
+    batches = """select * from src.load_batches where batch_id in (
+        select first_batch_id from complaints union select last_batch_id from complaints
+        union select first_batch_id from inspections union select last_batch_id from inspections)"""
+    # Rejected rows carry the unit their agency cell matched, when it matched; a row that names
+    # no unit of the scope belongs to nobody in it (fail closed).
+    rejected = (
+        "select * from src.rejected_rows where agency_id in (select agency_id from scope_units)"
+        if has_agency_column
+        else "select * from src.rejected_rows where false"
+    )
+    return [("load_batches", batches), ("rejected_rows", rejected)]
+
+
+def _open(path: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    if scope.is_all:
+        # A fresh in-memory instance per version: duckdb.connect(path) would be cached per path
+        # by duckdb and keep serving the replaced file.
+        con.execute("attach ? as wh (read_only)", [str(path)])
+        names = con.execute("select table_name from duckdb_tables() where database_name = 'wh'").fetchall()
+        for (name,) in names:
+            con.execute(f'create view memory.main."{name}" as select * from wh.main."{name}"')
+        con.execute("create view memory.main.scope_units as select agency_id from wh.main.agencies")
+        return _locked(con)
+    ids = list(scope.agency_ids or ())
+    con.execute("attach ? as src (read_only)", [str(path)])
+    try:
+        cols = {r[0] for r in con.execute("select column_name from (describe src.rejected_rows)").fetchall()}
+        for name, select in [*_SCOPED_TABLES, *_scoped_batches_sql("agency_id" in cols)]:
+            params = [ids, ids] if name == "scope_units" else []
+            con.execute(f"create table memory.main.{name} as {select}", params)
+    finally:
+        con.execute("detach src")
+    return _locked(con)
+
+
+def _locked(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No file can be attached or read from here on (the warehouse itself included), and the
+    setting cannot be turned back: a scoped connection cannot reach the rows it left out."""
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+    return con
+
+
+class _Connections:
+    """A small LRU of connections per (file, version, scope); thread-safe."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self.lock = threading.Lock()
+        self.items: OrderedDict[tuple, duckdb.DuckDBPyConnection] = OrderedDict()
+
+    def get(self, path: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
+        key = (str(path), data_version(path), scope)
+        with self.lock:
+            con = self.items.get(key)
+            if con is not None:
+                self.items.move_to_end(key)
+                return con
+        con = _open(path, scope)
+        with self.lock:
+            self.items[key] = con
+            while len(self.items) > self.size:
+                _, old = self.items.popitem(last=False)
+                old.close()
+        return con
+
+
+_CONNECTIONS = _Connections()
+
+
+def cursor(scope: Scope, path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """A cursor that can reach the scope's rows and nothing else."""
+    if not isinstance(scope, Scope):
+        raise TypeError("scope must be a cchc.core.Scope (use ALL for the whole province)")
+    p = warehouse_path(path)
+    if not p.is_file():
+        raise WarehouseMissing(str(p))
+    return _CONNECTIONS.get(p, scope).cursor()
+
+
+def run(sql: str, params: list | tuple = (), *, scope: Scope, path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Run one read query of the query layer under a scope; values bound with `?`."""
+    cur = cursor(scope, path)
+    try:
+        return cur.execute(sql, list(params)).df()
+    finally:
+        cur.close()
+
+
+def stream(
+    sql: str, params: list | tuple = (), *, scope: Scope, path: str | os.PathLike | None = None, vectors: int = 25
+) -> Iterator[pd.DataFrame]:
+    """Yield the result in pandas chunks of about 50 000 rows, for exports (never whole)."""
+    cur = cursor(scope, path)
+    try:
+        cur.execute(sql, list(params))
+        while True:
+            chunk = cur.fetch_df_chunk(vectors)
+            if chunk.empty:
+                break
+            yield chunk
+    finally:
+        cur.close()

@@ -1,0 +1,69 @@
+"""The measures core behind Streamlit's cache, under the session's scope.
+
+`data.headline(f, period)` calls cchc.core.queries.headline(f, period, scope=<the viewer's
+scope>) once per (arguments, scope, data version): pages never pass or see a scope, and can
+never ask for another one. Every function of cchc.core.queries that takes a scope is here."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from cchc.core import queries, ranking, warehouse
+from cchc.core.warehouse import ALL, Scope, WarehouseMissing
+
+__all__ = ["WarehouseMissing", "exists", "explorer_stream", "scope", "warehouse_path"]
+
+
+def scope() -> Scope:
+    """The viewer's scope: set at sign-in for agency staff; the whole province otherwise."""
+    value = st.session_state.get("cchc_scope")
+    return value if isinstance(value, Scope) else ALL
+
+
+def exists() -> bool:
+    return warehouse.exists()
+
+
+def warehouse_path() -> Path:
+    return warehouse.warehouse_path()
+
+
+def _scoped(fn) -> bool:
+    return callable(fn) and "scope" in inspect.signature(fn).parameters
+
+
+# name -> core function; streams are not cached (explorer_stream below).
+_API = {
+    name: fn
+    for name, fn in vars(queries).items()
+    if not name.startswith("_") and inspect.isfunction(fn) and fn.__module__ == queries.__name__ and _scoped(fn)
+}
+_API.pop("explorer_stream")
+_API["ranking_table"] = ranking.table
+
+
+@st.cache_data(max_entries=500, ttl=3600, show_spinner=False)
+def _cached(name: str, args: tuple, kwargs: tuple, scope: Scope, version: tuple, path: str) -> pd.DataFrame | int:
+    return _API[name](*args, scope=scope, **dict(kwargs))
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(name)
+
+    def call(*args, **kwargs):
+        path = warehouse.warehouse_path()
+        return _cached(name, args, tuple(sorted(kwargs.items())), scope(), warehouse.data_version(path), str(path))
+
+    call.__name__ = name
+    call.__doc__ = _API[name].__doc__
+    return call
+
+
+def explorer_stream(f, period, table):
+    """The explorer's rows in chunks for a download (never cached, never whole)."""
+    return queries.explorer_stream(f, period, table, scope=scope())

@@ -1,0 +1,65 @@
+"""The page header (title, period, filters, data freshness) and chart subtitles."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cchc import fmt
+from cchc.core.filters import Filters
+from cchc.i18n import label, t
+from cchc.web import data
+from cchc.web.session import Context, context
+from cchc.web.sidebar import agency_options
+
+PROFILE_PAGE = "pages/6_ho_so.py"
+
+
+def filter_summary(f: Filters) -> str:
+    """Short text of the non-period filters, e.g. 'Kênh: Đường dây nóng · Cấp: Xã, phường'."""
+    parts = []
+    if f.level:
+        parts.append(f"{t('sidebar.level')}: {label('level', f.level)}")
+    if f.agency_ids:
+        names = agency_options(f.rollup, None)
+        shown = [names.get(a, a).split(" · ")[0] for a in f.agency_ids[:3]]
+        more = f" +{len(f.agency_ids) - 3}" if len(f.agency_ids) > 3 else ""
+        parts.append(f"{t('sidebar.agency')}: {', '.join(shown)}{more}")
+    for title, kind, values in (
+        ("sidebar.channel", "channel", f.channels),
+        ("sidebar.kind", "kind", f.kinds),
+        ("sidebar.category", "category", f.categories),
+        ("sidebar.itype", "inspection_type", f.inspection_types),
+        ("sidebar.vcat", "violation_category", f.violation_categories),
+    ):
+        if values:
+            parts.append(f"{t(title)}: {', '.join(label(kind, v) for v in values)}")
+    parts.append(t("sidebar.rollup_on") if f.rollup else t("sidebar.rollup_off"))
+    return " · ".join(parts)
+
+
+def chart_context(ctx: Context, extra: str | None = None) -> str:
+    """Chart subtitle: the period and the filters that apply."""
+    bits = [ctx.period_text]
+    summary = filter_summary(ctx.filters)
+    if summary:
+        bits.append(summary)
+    if extra:
+        bits.append(extra)
+    return " · ".join(bits)
+
+
+def header(title_key: str, intro_key: str | None = None) -> Context:
+    """Title, period and filters shown, data freshness; stops the page when there is no data."""
+    st.title(t(title_key))
+    if not data.exists():
+        st.error(t("common.no_warehouse", path=str(data.warehouse_path())))
+        st.stop()
+    ctx = context()
+    as_of = data.data_as_of().iloc[0]
+    st.caption(
+        f"**{t('common.period')}:** {ctx.period_text} · {filter_summary(ctx.filters)}  \n"
+        + t("common.data_as_of", loaded=fmt.moment(as_of["loaded_at"]), last=fmt.day(as_of["last_received"]))
+    )
+    if intro_key:
+        st.markdown(t(intro_key))
+    return ctx
