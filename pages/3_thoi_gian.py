@@ -4,7 +4,7 @@ the overdue list."""
 import streamlit as st
 
 from cchc import charts, config, measures, queries, ranking, ui
-from cchc.i18n import labeller, t
+from cchc.i18n import label, labeller, t
 
 ctx = ui.header("page.resolution")
 f, period = ctx.filters, ctx.period
@@ -79,8 +79,8 @@ ui.chart(
     charts.stacked_columns(
         back,
         "age_bucket",
-        {b: t(f"age.{b}") for b in queries.AGE_BUCKETS},
-        "deadline",
+        {b: label("age_bucket", b) for b in queries.AGE_BUCKETS},
+        "deadline_state",
         t("resolution.backlog_title"),
         ui.chart_context(ctx, t("common.open_at_end")),
         t("axis.age_days"),
