@@ -5,10 +5,15 @@ only codes that are in it."""
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 
 from cchc import codebook
+from etl import duedates, errors
+from etl.errors import MappingError
+from etl.mapping import CODED, load_mapping, produced_codes
 
 SECTIONS = (
     "level",
@@ -165,3 +170,132 @@ def test_backlog_buckets_are_the_codebook_age_buckets():
         from cchc import queries
     assert tuple(queries.AGE_BUCKETS) == codebook.codes("age_bucket")
     assert tuple(queries.DEADLINE_STATES) == codebook.codes("deadline_state")
+
+
+# --- the ETL reads it ---------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+MAPPING_FILES = sorted((ROOT / "etl" / "mappings").glob("*.yaml")) + sorted((ROOT / "docs" / "examples").glob("*.yaml"))
+BUILTIN = {p for p in MAPPING_FILES if p.parent.name == "mappings"}
+
+
+def test_there_are_mappings_to_check():
+    assert {p.name for p in BUILTIN} >= {"pakn.yaml", "kiem-tra-cong-vu.yaml"}
+    assert len(MAPPING_FILES) > len(BUILTIN)
+
+
+@pytest.mark.parametrize("path", MAPPING_FILES, ids=lambda p: p.name)
+def test_every_code_a_mapping_can_produce_is_in_the_codebook(path):
+    m = load_mapping(path)
+    assert m.register_level in codebook.codes("level")
+    bad = {}
+    for col, produced in produced_codes(m).items():
+        section = CODED[m.kind].get(col)
+        # an example mapping's open vocabulary may keep the export's own words (NYC committees);
+        # a built-in mapping's targets are all codebook codes
+        if section is None or (col in m.open_values and path not in BUILTIN):
+            continue
+        if unknown := sorted(c for c in produced if not codebook.is_code(section, c)):
+            bad[col] = unknown
+    assert bad == {}
+
+
+def test_a_mapping_producing_a_code_outside_the_codebook_is_refused(tmp_path):
+    text = (ROOT / "etl" / "mappings" / "pakn.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "drift.yaml"
+    path.write_text(text.replace("    letter: [Văn bản,", "    post: [Văn bản,"), encoding="utf-8")
+    with pytest.raises(MappingError, match="post"):
+        load_mapping(path)
+    path.write_text(text.replace("  unknown: reject", "  unknown: register\n  level: ward"), encoding="utf-8")
+    with pytest.raises(MappingError, match="ward"):
+        load_mapping(path)
+
+
+def test_every_closed_codebook_code_is_reachable_from_a_builtin_mapping():
+    """The reverse direction: a code the codebook declares for the ETL's closed vocabularies can be
+    produced by the built-in mappings (else it is a code nobody loads)."""
+    produced: dict[str, set[str]] = {}
+    for path in BUILTIN:
+        m = load_mapping(path)
+        for col, codes_ in produced_codes(m).items():
+            if section := CODED[m.kind].get(col):
+                produced.setdefault(section, set()).update(codes_)
+    for section in set(produced):
+        assert set(codebook.codes(section)) - produced[section] == set(), section
+
+
+def test_deadline_rules_know_exactly_the_codebook_kinds_and_channels():
+    assert duedates.KINDS == codebook.codes("kind")
+    assert duedates.CHANNELS == codebook.codes("channel")
+    rules = duedates.DeadlineRules.from_file(ROOT / "config" / "deadlines.yaml")
+    assert set(rules.kinds) <= set(codebook.codes("kind"))
+    assert {c for _, c in rules.channels} <= set(codebook.codes("channel"))
+    with pytest.raises(duedates.DeadlineConfigError):
+        duedates.DeadlineRules.from_dict(
+            {"kinds": {"feedback": {"days": 1, "unit": "working", "channels": {"fax": {}}}}}
+        )
+
+
+def test_demo_generator_codes_are_in_the_codebook():
+    from etl import demo
+
+    assert set(demo.VOCABULARY) <= set(codebook.sections())
+    for section, codes_ in demo.VOCABULARY.items():
+        assert set(codes_) <= set(codebook.codes(section)), section
+    # the generator covers every code, so that every label is exercised by the demo data
+    for section, codes_ in demo.VOCABULARY.items():
+        assert set(codes_) == set(codebook.codes(section)), section
+    for labels, section in (
+        (demo.INSPECTION_TYPE_LABELS, "inspection_type"),
+        (demo.VIOLATION_LABELS, "violation_category"),
+        (demo.HANDLING_LABELS, "handling"),
+    ):
+        assert set(labels) <= set(codebook.codes(section)), section
+
+
+# 'kebab-case-code' string literals: rejection types are the only ones in etl/*.py (demo.py aside);
+# another kind of kebab-case literal there would need an exemption here
+_KEBAB = re.compile(r"""["']([a-z]+(?:-[a-z]+)+)["']""")
+
+
+def test_every_rejection_type_the_etl_can_write_is_in_the_codebook():
+    literals = set()
+    for path in (ROOT / "etl").glob("*.py"):
+        if path.name == "demo.py":
+            continue
+        literals |= set(_KEBAB.findall(path.read_text(encoding="utf-8")))
+    assert {"missing-id", "unknown-agency", "duplicate-id"} <= literals  # the scan finds them
+    assert literals - set(codebook.codes("rejection_type")) == set()
+    assert set(errors.TEMPLATES) == set(codebook.codes("rejection_type"))
+    assert errors.REJECTION_TYPES == tuple(errors.TEMPLATES)
+
+
+def test_rejection_type_reasons_and_labels_agree_on_the_codes():
+    # each template can be built, and the codebook label is a short form of the same reason
+    for code in codebook.codes("rejection_type"):
+        r = errors.reject(2, code, "Cột", "x", other=1, suggestions=["A"], allowed="a, b")
+        assert r.error_type == code and r.reason_vi and r.reason_en
+
+
+# --- the test fixtures use only existing codes ------------------------------------------------------
+
+
+def test_page_fixture_uses_only_codebook_codes():
+    from tests import conftest_pages as fx
+
+    assert {r[5] for r in fx.REJECTED} <= set(codebook.codes("rejection_type"))
+    assert {a[4] for a in fx.AGENCIES} <= set(codebook.codes("level"))
+    assert {b[4] for b in fx.BATCHES} <= set(codebook.codes("file_kind"))
+    complaints = fx.complaint_rows()
+    for col, section in (
+        ("channel", "channel"),
+        ("kind", "kind"),
+        ("category", "category"),
+        ("status", "status"),
+        ("satisfaction", "satisfaction"),
+    ):
+        assert {r[col] for r in complaints if r[col] is not None} <= set(codebook.codes(section)), col
+    inspections, violations = fx.inspection_rows()
+    assert {r["inspection_type"] for r in inspections} <= set(codebook.codes("inspection_type"))
+    assert {r["category"] for r in violations} <= set(codebook.codes("violation_category"))
+    assert {r["handling"] for r in violations if r["handling"]} <= set(codebook.codes("handling"))
