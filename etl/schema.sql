@@ -92,7 +92,7 @@ create table if not exists complaints (
     resolved_date date,
     resolution_calendar_days integer,     -- resolved_date - received_date
     resolution_working_days integer,      -- Mon-Fri minus Vietnamese public holidays, [received, resolved)
-    is_on_time boolean,                   -- resolved_date <= due_date; null when open or no due date
+    is_on_time boolean,                   -- cchc.rules.is_on_time: resolved_date <= due_date within remit; null when open, no due date or outside remit
     satisfaction varchar,                 -- code of codebook section satisfaction
     satisfaction_score tinyint,           -- 5..1
     content_masked varchar,               -- free text with phones, ID numbers and e-mails masked
