@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -299,3 +301,18 @@ def test_page_fixture_uses_only_codebook_codes():
     assert {r["inspection_type"] for r in inspections} <= set(codebook.codes("inspection_type"))
     assert {r["category"] for r in violations} <= set(codebook.codes("violation_category"))
     assert {r["handling"] for r in violations if r["handling"]} <= set(codebook.codes("handling"))
+
+
+def test_shared_modules_import_neither_streamlit_nor_etl():
+    code = (
+        "import sys\n"
+        "sys.modules['streamlit'] = None\n"
+        "import datetime, cchc.codebook, cchc.workdays, cchc.clock, cchc.rules\n"
+        "cchc.codebook.label('channel', 'hotline')\n"
+        "cchc.workdays.add_working_days(datetime.date(2025, 1, 2), 1)\n"
+        "names = [m for m, mod in sys.modules.items() if mod is not None]\n"
+        "bad = sorted(m for m in names if m.split('.')[0] in ('etl', 'streamlit'))\n"
+        "assert bad == [], bad\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
