@@ -12,7 +12,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from cchc import fmt
+from cchc import codebook, fmt
 from cchc.core import measures
 from cchc.i18n import label, lang, t
 
@@ -21,58 +21,11 @@ GOOD, AMBER, BAD, NEUTRAL = "#2E7D32", "#F2A900", "#C62828", "#8C96A0"
 ACCENT = "#2B6CB0"
 PROVINCE = "#8C96A0"
 
+# Colours per code: the codebook's for its sections (channel, kind, category, inspection_type,
+# violation_category, deadline_state ...), plus two palettes of states that are not codes.
 PALETTES: dict[str, dict[str, str]] = {
-    "channel": {
-        "hotline": "#4C78A8",
-        "email": "#F58518",
-        "app": "#54A24B",
-        "portal": "#B279A2",
-        "in_person": "#E45756",
-        "letter": "#9D755D",
-        "national_portal": "#72B7B2",
-    },
-    "kind": {
-        "feedback": "#4C78A8",
-        "petition": "#72B7B2",
-        "complaint": "#F58518",
-        "denunciation": "#E45756",
-    },
-    "category": {
-        "harassment": "#C62828",
-        "causing_trouble": "#E45756",
-        "delay": "#F58518",
-        "attitude": "#EECA3B",
-        "procedures": "#4C78A8",
-        "land": "#9D755D",
-        "construction": "#B279A2",
-        "environment": "#54A24B",
-        "infrastructure": "#72B7B2",
-        "social_policy": "#FF9DA6",
-        "health_education": "#88D27A",
-        "other": "#BAB0AC",
-    },
-    "inspection_type": {
-        "planned": "#4C78A8",
-        "unannounced": "#E45756",
-        "self": "#54A24B",
-        "joint": "#B279A2",
-    },
-    "violation_category": {
-        "working_hours": "#4C78A8",
-        "rules": "#72B7B2",
-        "conduct": "#B279A2",
-        "no_badge": "#9D755D",
-        "attitude": "#EECA3B",
-        "harassment": "#C62828",
-        "late_procedure": "#F58518",
-        "other": "#BAB0AC",
-    },
-    "deadline": {
-        "overdue": BAD,
-        "nearly_due": AMBER,
-        "not_yet_due": GOOD,
-        "no_due": NEUTRAL,
-    },
+    **{section: codebook.colours(section) for section in codebook.sections()},
+    "deadline": codebook.colours("deadline_state"),  # old name of deadline_state
     "remedy": {"remedied_on_time": GOOD, "remedy_late": BAD, "remedy_pending": AMBER},
     "band": {"green": GOOD, "amber": AMBER, "red": BAD},
 }
@@ -88,14 +41,10 @@ _FALLBACK = [
     "#FF9DA6",
     "#BAB0AC",
 ]
-# catalogue section for each palette's labels
+# label section for each palette: the codebook section of the same name, else these
 LABEL_KIND = {
-    "channel": "channel",
-    "kind": "kind",
-    "category": "category",
-    "inspection_type": "inspection_type",
-    "violation_category": "violation_category",
-    "deadline": "deadline",
+    **{section: section for section in codebook.sections()},
+    "deadline": "deadline_state",
     "remedy": "measure_short",
 }
 
@@ -106,6 +55,15 @@ def color(palette: str, code: object) -> str:
         return known[code]
     digest = hashlib.md5(str(code).encode("utf-8")).digest()[0]  # stable across runs
     return _FALLBACK[digest % len(_FALLBACK)]
+
+
+def _groups(df: pd.DataFrame, palette: str) -> list[tuple[object, pd.DataFrame]]:
+    """Rows per `value` code, in the codebook's order for the palette's section (codes it does
+    not know follow, in the order they come)."""
+    section = LABEL_KIND.get(palette, palette)
+    rank = {c: i for i, c in enumerate(codebook.codes(section))} if codebook.has_section(section) else {}
+    groups = list(df.groupby("value", sort=False))
+    return sorted(groups, key=lambda g: rank.get(g[0], len(rank)))
 
 
 def _layout(
@@ -160,7 +118,7 @@ def stacked_time(
         return None
     fig = go.Figure()
     kind = LABEL_KIND.get(palette, palette)
-    for code, part in df.groupby("value", sort=False):
+    for code, part in _groups(df, palette):
         name = label(kind, code)
         when = part[x].map(fmt.day if grain in ("day", "week") else fmt.month)
         hover = [f"<b>{name}</b><br>{w}: {fmt.number(v)}" for w, v in zip(when, part[value_col], strict=True)]
@@ -183,7 +141,7 @@ def share_area(df: pd.DataFrame, palette: str, title: str, context: str) -> go.F
         return None
     fig = go.Figure()
     kind = LABEL_KIND.get(palette, palette)
-    for code, part in df.groupby("value", sort=False):
+    for code, part in _groups(df, palette):
         name = label(kind, code)
         hover = [
             f"<b>{name}</b><br>{fmt.month(m)}: {fmt.percent(s)} ({fmt.number(n)})"
@@ -440,7 +398,7 @@ def stacked_columns(
         return None
     fig = go.Figure()
     kind = LABEL_KIND.get(palette, palette)
-    for code, part in df.groupby("value", sort=False):
+    for code, part in _groups(df, palette):
         name = label(kind, code)
         xs = [x_labels.get(v, v) for v in part[x]]
         fig.add_bar(
@@ -464,7 +422,7 @@ def stacked_units(df: pd.DataFrame, palette: str, title: str, context: str, x_ti
     order = list(dict.fromkeys(df["unit_name"]))
     fig = go.Figure()
     kind = LABEL_KIND.get(palette, palette)
-    for code, part in df.groupby("value", sort=False):
+    for code, part in _groups(df, palette):
         name = label(kind, code)
         fig.add_bar(
             y=part["unit_name"],

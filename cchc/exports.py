@@ -14,7 +14,7 @@ from cchc.i18n import label, t
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_575
-# columns holding codes, and the catalogue section of their labels
+# columns holding codes, and the codebook section of their labels
 CODE_COLUMNS = {
     "channel": "channel",
     "kind": "kind",

@@ -1,4 +1,5 @@
-"""UI language: Vietnamese by default, English by the sidebar switch; strings from catalogue.yaml.
+"""UI language: Vietnamese by default, English by the sidebar switch; strings from catalogue.yaml,
+labels of codes from the codebook (cchc/codebook.py).
 
 No Streamlit here: the web layer registers where the session's language is read from
 (set_provider); the command line and the report choose one with `using(lang)`."""
@@ -12,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from cchc import codebook
 
 LANGS = ("vi", "en")
 CATALOGUE = Path(__file__).with_name("catalogue.yaml")
@@ -75,7 +78,10 @@ def t(key: str, lang_: str | None = None, **values: object) -> str:
 
 
 def label(kind: str, code: object, lang_: str | None = None) -> str:
-    """Label of a code (channel.hotline, kind.petition ...); unknown codes are shown as they are."""
+    """Label of a code (channel.hotline, kind.petition ...): from the codebook for its sections,
+    else from the catalogue (measure_short.remedied_on_time ...); unknown codes are shown as they are."""
+    if codebook.has_section(kind):
+        return codebook.label(kind, code, lang_ or lang())
     if _missing(code):
         return t("common.unknown", lang_)
     key = f"{kind}.{code}"

@@ -48,6 +48,7 @@ import xlsxwriter
 import xlwt
 from xlwt.Cell import NumberCell, StrCell
 
+from cchc import codebook
 from etl.textnorm import agency_key, fold, strip_diacritics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,6 +253,21 @@ HANDLING_P = np.array([
     [0.40, 0.45, 0.10, 0.04, 0.00, 0.00, 0.01],
     [0.50, 0.30, 0.05, 0.02, 0.00, 0.00, 0.13],
 ])
+
+# Every code above is a codebook code (cchc/codebook.yaml); the lists keep their own order because
+# the weights above follow it.
+VOCABULARY = {
+    "channel": CHANNELS,
+    "kind": KINDS,
+    "category": CATEGORIES,
+    "status": STATUSES,
+    "satisfaction": SATISFACTION,
+    "inspection_type": INSPECTION_TYPES,
+    "violation_category": VIOLATIONS,
+    "handling": HANDLINGS,
+}
+for _section, _codes in VOCABULARY.items():
+    codebook.require(_section, _codes)
 
 # ---------------------------------------------------------------- people and text
 

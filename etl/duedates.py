@@ -1,4 +1,6 @@
-"""Due dates from configured time limits, and working-day arithmetic on Vietnam's calendar."""
+"""Due dates from configured time limits. Working days are counted on the product's one calendar
+(cchc.workdays.WorkCalendar: Vietnam's holidays plus the extra days of this configuration); the
+kind and channel codes are the codebook's."""
 
 from __future__ import annotations
 
@@ -9,25 +11,26 @@ from functools import cached_property
 from pathlib import Path
 from typing import NoReturn
 
-import holidays as holidays_lib
 import numpy as np
 import pandas as pd
 import yaml
 
+from cchc import codebook
+from cchc.workdays import WEEKMASK, CalendarConfigError, WorkCalendar, as_days, parse_dates
 from etl.errors import EtlError
 
 UNITS = ("working", "calendar")
-KINDS = ("feedback", "petition", "complaint", "denunciation")
-CHANNELS = ("hotline", "email", "app", "portal", "in_person", "letter", "national_portal")
-WEEKMASK = "1111100"  # Monday-Friday
+KINDS = codebook.codes("kind")
+CHANNELS = codebook.codes("channel")
 
-# The working-day table covers the years etl.dates accepts, plus one so late due dates fit.
-_TABLE_FIRST = np.datetime64("1990-01-01", "D")
-_TABLE_LAST = np.datetime64("2101-12-31", "D")
 _NAT = np.datetime64("NaT", "D")
 _ROLL_KEY = "calendar_due_rolls_to_working_day"
 _TOP_KEYS = {
-    "kinds", "nearly_due_working_days", _ROLL_KEY, "extra_holidays", "extra_working_days",
+    "kinds",
+    "nearly_due_working_days",
+    _ROLL_KEY,
+    "extra_holidays",
+    "extra_working_days",
     "holiday_years",
 }
 
@@ -79,10 +82,13 @@ class DeadlineRules:
                 where = f"kinds.{kind}.channels.{channel}"
                 channels[(kind, channel)] = _rule(source, where, override)
         years = data.get("holiday_years", [2015, 2035])
-        if not (isinstance(years, list) and len(years) == 2
-                and all(isinstance(y, int) for y in years) and years[0] <= years[1]):
-            _fail(source, "holiday_years phải là [từ năm, đến năm]",
-                  "holiday_years must be [first, last]")
+        if not (
+            isinstance(years, list)
+            and len(years) == 2
+            and all(isinstance(y, int) for y in years)
+            and years[0] <= years[1]
+        ):
+            _fail(source, "holiday_years phải là [từ năm, đến năm]", "holiday_years must be [first, last]")
         return cls(
             kinds=kinds,
             channels=channels,
@@ -97,16 +103,20 @@ class DeadlineRules:
         """The rule for one item: the channel override if any, else the kind's; None if unknown."""
         return self.channels.get((kind, channel)) or self.kinds.get(kind)
 
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar these rules count on."""
+        return WorkCalendar(self.extra_holidays, self.extra_working_days, self.holiday_years, self.weekmask)
+
     def holidays(self) -> np.ndarray:
         """Days off as sorted datetime64[D]: holidays.VN + extra_holidays - extra_working_days."""
-        return self._holidays
+        return self.calendar.holidays()
 
     def weekend_workdays(self) -> np.ndarray:
         """Saturdays/Sundays worked in exchange for a day off, as sorted datetime64[D]."""
-        return self._weekend_workdays
+        return self.calendar.weekend_workdays()
 
-    def due_dates(self, received: np.ndarray, kinds: np.ndarray,
-                  channels: np.ndarray | None = None) -> np.ndarray:
+    def due_dates(self, received: np.ndarray, kinds: np.ndarray, channels: np.ndarray | None = None) -> np.ndarray:
         """Due date per row as datetime64[D]; NaT where the kind has no rule or received is NaT."""
         days = as_days(received)
         out = np.full(days.shape, _NAT)
@@ -130,21 +140,11 @@ class DeadlineRules:
 
     def add_working_days(self, days: np.ndarray, n: int | np.ndarray) -> np.ndarray:
         """Roll each day forward to a working day, then add n working days (as np.busday_offset)."""
-        days = as_days(days)
-        table = self._workdays
-        idx = np.searchsorted(table, days, side="left") + n
-        ok = self._in_table(days) & (idx >= 0) & (idx < len(table))
-        out = np.full(days.shape, _NAT)
-        out[ok] = table[idx[ok]]
-        return out
+        return self.calendar.add_working_days(days, n)
 
     def working_days_between(self, start: np.ndarray, end: np.ndarray) -> pd.arrays.IntegerArray:
         """Working days in [start, end) as pandas Int64 (<NA> where either end is missing)."""
-        start, end = as_days(start), as_days(end)
-        table = self._workdays
-        count = np.searchsorted(table, end) - np.searchsorted(table, start)
-        valid = self._in_table(start) & self._in_table(end)
-        return pd.arrays.IntegerArray(count.astype("int64"), ~valid)
+        return self.calendar.working_days_between(start, end)
 
     def calendar_days_between(self, start: np.ndarray, end: np.ndarray) -> pd.arrays.IntegerArray:
         """end - start in days as pandas Int64 (<NA> where either end is missing)."""
@@ -159,54 +159,13 @@ class DeadlineRules:
         due = days + np.timedelta64(rule.days, "D")
         return self.add_working_days(due, 0) if self.calendar_due_rolls_to_working_day else due
 
-    def _in_table(self, days: np.ndarray) -> np.ndarray:
-        return (days >= _TABLE_FIRST) & (days <= _TABLE_LAST)  # False for NaT
-
-    @cached_property
-    def _calendar(self) -> holidays_lib.HolidayBase:
-        first, last = self.holiday_years
-        return holidays_lib.VN(years=range(first, last + 1))
-
-    @cached_property
-    def _holidays(self) -> np.ndarray:
-        listed = set(self._calendar)
-        days = (listed | set(self.extra_holidays)) - set(self.extra_working_days)
-        return np.array(sorted(days), dtype="datetime64[D]")
-
-    @cached_property
-    def _weekend_workdays(self) -> np.ndarray:
-        # The package knows the make-up Saturdays of past swaps (e.g. 26/04/2025 for 02/05/2025).
-        known = self._calendar.weekend_workdays
-        days = (set(known) | set(self.extra_working_days)) - set(self.extra_holidays)
-        weekend = [d for d in days if d.weekday() >= 5]
-        return np.array(sorted(weekend), dtype="datetime64[D]")
-
-    @cached_property
-    def _workdays(self) -> np.ndarray:
-        # Every working day of the span, sorted; searchsorted on it does busday arithmetic.
-        # np.busday_offset alone cannot count a worked Saturday, hence the explicit table.
-        days = np.arange(_TABLE_FIRST, _TABLE_LAST + 1)
-        working = np.is_busday(days, weekmask=self.weekmask, holidays=self.holidays())
-        working |= np.isin(days, self.weekend_workdays())
-        return days[working]
-
-
-def as_days(values: object) -> np.ndarray:
-    """datetime64[D] array from datetime64 arrays, Series, or objects (date, datetime, None)."""
-    arr = np.asarray(values)
-    if arr.dtype.kind != "M":
-        # format='ISO8601' so that text is never read month-first; parse text with etl.dates.
-        arr = np.asarray(pd.to_datetime(arr.astype(object), format="ISO8601"))
-    return arr.astype("datetime64[D]")
-
 
 def _rule(source: str, where: str, spec: object) -> Rule:
     if not isinstance(spec, Mapping):
         _fail(source, f"{where} phải có days và unit", f"{where} needs days and unit")
     days, unit = spec.get("days"), spec.get("unit")
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        _fail(source, f"{where}.days phải là số nguyên >= 0",
-              f"{where}.days must be an integer >= 0")
+        _fail(source, f"{where}.days phải là số nguyên >= 0", f"{where}.days must be an integer >= 0")
     _check_member(source, f"{where}.unit", unit, UNITS)
     return Rule(days, unit)
 
@@ -219,21 +178,16 @@ def _count(source: str, data: Mapping, key: str, default: int) -> int:
 
 
 def _dates(source: str, data: Mapping, key: str) -> tuple[date, ...]:
-    out = []
-    for value in data.get(key) or []:
-        try:
-            out.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
-        except ValueError:
-            _fail(source, f"{key}: '{value}' không phải YYYY-MM-DD",
-                  f"{key}: '{value}' is not YYYY-MM-DD")
-    return tuple(out)
+    try:
+        return parse_dates(data, key)
+    except CalendarConfigError as e:
+        _fail(source, f"{key}: '{e.value}' không phải YYYY-MM-DD", f"{key}: '{e.value}' is not YYYY-MM-DD")
 
 
 def _check_member(source: str, where: str, value: object, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         names = ", ".join(allowed)
-        _fail(source, f"{where}: '{value}' không thuộc ({names})",
-              f"{where}: '{value}' not in ({names})")
+        _fail(source, f"{where}: '{value}' không thuộc ({names})", f"{where}: '{value}' not in ({names})")
 
 
 def _fail(source: str, vi: str, en: str) -> NoReturn:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cchc import codebook
+
 
 class EtlError(Exception):
     """Base of errors the CLI turns into messages and exit codes."""
@@ -67,6 +69,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "ID '{value}' repeated in the file; row {other} (the last one) is kept",
     ),
 }
+
+
+# Every rejection type is a code of the codebook (section rejection_type, with its short label).
+REJECTION_TYPES = codebook.require("rejection_type", TEMPLATES)
 
 
 @dataclass(frozen=True)

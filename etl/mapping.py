@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from cchc import codebook
 from etl.errors import MappingError
 from etl.textnorm import fold
 
@@ -46,6 +47,17 @@ CANONICAL: dict[str, list[str]] = {
     ],
 }
 ID_COLUMN = {"complaints": "complaint_id", "inspections": "inspection_id"}
+# Canonical columns holding codes, and their codebook section (cchc/codebook.yaml).
+CODED: dict[str, dict[str, str]] = {
+    "complaints": {
+        "channel": "channel",
+        "kind": "kind",
+        "category": "category",
+        "status": "status",
+        "satisfaction": "satisfaction",
+    },
+    "inspections": {"inspection_type": "inspection_type", "category": "violation_category", "handling": "handling"},
+}
 PERSONAL_FIELDS = ("name", "phone", "email", "address", "id_number")
 
 
@@ -142,6 +154,7 @@ def load_mapping(path: Path) -> Mapping:
             m.values[col][fold(code)] = str(code)
             for v in _as_list(variants, f"values.{col}.{code}", path):
                 m.values[col][fold(v)] = str(code)
+    _check_codes(m)
     agency = raw.get("agency") or {}
     m.unknown_agency = str(agency.get("unknown", "reject"))
     if m.unknown_agency not in ("reject", "register"):
@@ -149,6 +162,11 @@ def load_mapping(path: Path) -> Mapping:
             f"{path}: agency.unknown phải là reject hoặc register", f"{path}: agency.unknown must be reject or register"
         )
     m.register_level = str(agency.get("level", "office"))
+    if not codebook.is_code("level", m.register_level):
+        raise MappingError(
+            f"{path}: agency.level '{m.register_level}' không có trong danh mục ({', '.join(codebook.codes('level'))})",
+            f"{path}: agency.level '{m.register_level}' is not a level ({', '.join(codebook.codes('level'))})",
+        )
     m.due_from_rules = bool((raw.get("due_date") or {}).get("from_rules", True))
     m.date_formats = _as_list(raw.get("date_formats"), "date_formats", path)
     for col, headers in m.columns.items():
@@ -158,6 +176,29 @@ def load_mapping(path: Path) -> Mapping:
         for h in headers:
             m.personal_index.setdefault(fold(h), pf)
     return m
+
+
+def produced_codes(m: Mapping) -> dict[str, set[str]]:
+    """Every code the mapping can write per canonical column: its vocabularies' targets and its constants."""
+    out: dict[str, set[str]] = {col: set(vocab.values()) for col, vocab in m.values.items()}
+    for col, value in m.constants.items():
+        out.setdefault(col, set()).add(value)
+    return out
+
+
+def _check_codes(m: Mapping) -> None:
+    """A closed vocabulary may only produce codebook codes; an open one (open_values) may also keep
+    the export's own words, as it keeps any value it does not know."""
+    for col, produced in produced_codes(m).items():
+        section = CODED[m.kind].get(col)
+        if section is None or col in m.open_values:
+            continue
+        if unknown := sorted(c for c in produced if not codebook.is_code(section, c)):
+            known = ", ".join(codebook.codes(section))
+            raise MappingError(
+                f"{m.path}: mã {unknown} của cột {col} không có trong danh mục ({known})",
+                f"{m.path}: codes {unknown} of column {col} are not in the codebook ({known})",
+            )
 
 
 def builtin_mappings() -> list[Mapping]:

@@ -13,7 +13,7 @@ create table if not exists agencies (
     code varchar,                         -- official GSO code as text (leading zeros kept), null for departments
     name varchar not null,                -- official name, NFC ('Phường Phan Đình Phùng')
     short_name varchar,                   -- 'Phan Đình Phùng'
-    level varchar not null,               -- province | department | district | commune | office
+    level varchar not null,               -- code of codebook section level (cchc/codebook.yaml)
     unit_type varchar,                    -- sở, ban, thanh tra, thành phố, huyện, phường, xã, thị trấn ...
     parent_id varchar,                    -- district for an old commune; province for the rest
     province_name varchar,                -- 'Tỉnh Thái Nguyên' or 'Tỉnh Bắc Kạn' (old)
@@ -47,7 +47,7 @@ create table if not exists load_batches (
     file_name varchar not null,           -- base name as given by the user
     file_sha256 varchar not null,
     archive_path varchar,                 -- archive/<sha256><ext>, relative to the warehouse folder
-    kind varchar not null,                -- complaints | inspections
+    kind varchar not null,                -- code of codebook section file_kind
     mapping_name varchar not null,
     mapping_archive_path varchar,         -- archive/mappings/<sha256>.yaml: the mapping used, for rebuilds
     source varchar not null,              -- ID namespace of the mapping
@@ -67,7 +67,7 @@ create table if not exists rejected_rows (
     row_number integer not null,          -- as the user sees it in Excel / a text editor (header row counted)
     column_name varchar,                  -- source header of the offending cell, if any
     raw_value varchar,                    -- offending cell only (never a whole row: it may hold personal data)
-    error_type varchar not null,          -- stable kebab-case code, e.g. 'missing-id', 'unknown-agency'
+    error_type varchar not null,          -- code of codebook section rejection_type, e.g. 'missing-id'
     reason_vi varchar not null,
     reason_en varchar not null
 );
@@ -77,13 +77,13 @@ create table if not exists complaints (
     complaint_id varchar not null,        -- ID as in the export
     received_at timestamp not null,
     received_date date not null,
-    channel varchar,                      -- hotline | email | app | portal | in_person | letter | national_portal
-    kind varchar,                         -- feedback | petition | complaint | denunciation
-    category varchar,                     -- canonical code when the mapping knows it, else cleaned text
+    channel varchar,                      -- code of codebook section channel (cchc/codebook.yaml)
+    kind varchar,                         -- code of codebook section kind
+    category varchar,                     -- codebook section category when the mapping knows it, else cleaned text
     subcategory varchar,
     agency_id varchar not null,
     agency_name_raw varchar,              -- the spelling in the export (audit)
-    status varchar not null,              -- new | in_progress | resolved | overdue | transferred | out_of_remit
+    status varchar not null,              -- code of codebook section status
     is_open boolean not null,             -- not resolved, transferred or out of remit
     in_remit boolean not null,            -- false for transferred / out of remit: left out of on-time rates
     due_date date,
@@ -92,8 +92,8 @@ create table if not exists complaints (
     resolved_date date,
     resolution_calendar_days integer,     -- resolved_date - received_date
     resolution_working_days integer,      -- Mon-Fri minus Vietnamese public holidays, [received, resolved)
-    is_on_time boolean,                   -- resolved_date <= due_date; null when open or no due date
-    satisfaction varchar,                 -- very_satisfied | satisfied | neutral | dissatisfied | very_dissatisfied
+    is_on_time boolean,                   -- cchc.rules.is_on_time: resolved_date <= due_date within remit; null when open, no due date or outside remit
+    satisfaction varchar,                 -- code of codebook section satisfaction
     satisfaction_score tinyint,           -- 5..1
     content_masked varchar,               -- free text with phones, ID numbers and e-mails masked
     citizen_hash varchar,                 -- salted hash of the person's identifiers; the salt is not in the warehouse
@@ -107,7 +107,7 @@ create table if not exists inspections (
     source varchar not null,
     inspection_id varchar not null,
     inspected_on date not null,
-    inspection_type varchar not null,     -- planned | unannounced | self | joint
+    inspection_type varchar not null,     -- code of codebook section inspection_type
     team varchar,                         -- inspection team / decision
     lead_unit varchar,
     agency_id varchar not null,
@@ -123,10 +123,10 @@ create table if not exists violations (
     source varchar not null,
     violation_id varchar not null,        -- finding ID from the export, else '<inspection_id>#<n>'
     inspection_id varchar not null,
-    category varchar not null,            -- working_hours | rules | conduct | no_badge | attitude | harassment | late_procedure | other
+    category varchar not null,            -- code of codebook section violation_category
     description_masked varchar,
     officials_involved integer,
-    handling varchar,                     -- reminder | self_criticism | reprimand | warning | other
+    handling varchar,                     -- code of codebook section handling
     recommendation_masked varchar,
     remedy_due date,
     remedied_on date,

@@ -14,22 +14,23 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
+
+from cchc import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 SCHEMA_VERSION = "1"
-TIMEZONE = os.environ.get("CCHC_TZ", "Asia/Ho_Chi_Minh")
+TIMEZONE = clock.timezone()
 
 
 def today() -> date:
-    """Today in the province's time zone (the machine may run on UTC)."""
-    return datetime.now(ZoneInfo(TIMEZONE)).date()
+    """Today in the province's time zone (the machine may run on UTC), or CCHC_TODAY: cchc.clock."""
+    return clock.today()
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from cchc import charts
 from cchc.core import config, measures, queries, ranking
-from cchc.i18n import labeller, t
+from cchc.i18n import label, labeller, t
 from cchc.web import cards, data, page, widgets
 
 ctx = page.header("page.resolution")
@@ -78,8 +78,8 @@ widgets.chart(
     charts.stacked_columns(
         back,
         "age_bucket",
-        {b: t(f"age.{b}") for b in queries.AGE_BUCKETS},
-        "deadline",
+        {b: label("age_bucket", b) for b in queries.AGE_BUCKETS},
+        "deadline_state",
         t("resolution.backlog_title"),
         page.chart_context(ctx, t("common.open_at_end")),
         t("axis.age_days"),

@@ -475,7 +475,7 @@ REJECTED = [
         12,
         "Ngày tiếp nhận",
         "31/02/2025",
-        "invalid-date",
+        "nonexistent-date",
         "Ngày không tồn tại: 31/02/2025",
         "Date does not exist: 31/02/2025",
     ),

@@ -6,23 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from cchc import codebook
 from cchc.clock import today as province_today
 from cchc.core import periods
 
-LEVELS = ("province", "department", "district", "commune", "office")
-CHANNELS = ("hotline", "email", "app", "portal", "in_person", "letter", "national_portal")
-KINDS = ("feedback", "petition", "complaint", "denunciation")
-INSPECTION_TYPES = ("planned", "unannounced", "self", "joint")
-VIOLATION_CATEGORIES = (
-    "working_hours",
-    "rules",
-    "conduct",
-    "no_badge",
-    "attitude",
-    "harassment",
-    "late_procedure",
-    "other",
-)
+LEVELS = codebook.codes("level")
+CHANNELS = codebook.codes("channel")
+KINDS = codebook.codes("kind")
+INSPECTION_TYPES = codebook.codes("inspection_type")
+VIOLATION_CATEGORIES = codebook.codes("violation_category")
 
 # URL parameter -> Filters field, for the list-valued filters.
 _LIST_PARAMS = {

@@ -6,6 +6,8 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from cchc import workdays
+
 PRESETS = (
     "this_month",
     "last_month",
@@ -159,22 +161,10 @@ def month_bucket_sql(column: str, cut: str) -> str:
 
 
 def add_working_days(start: date, n: int) -> date:
-    """The date n working days after `start` (Mon-Fri minus Vietnamese public holidays)."""
-    off = _vn_holidays(start.year, start.year + 1)
-    d = start
-    while n > 0:
-        d += timedelta(days=1)
-        if d.weekday() < 5 and d not in off:
-            n -= 1
-    return d
-
-
-def _vn_holidays(first_year: int, last_year: int) -> set[date]:
-    try:
-        import holidays
-    except ImportError:  # weekends only; the ETL pins `holidays`
-        return set()
-    return set(holidays.country_holidays("VN", years=range(first_year, last_year + 1)))
+    """The date n working days after `start`, on the product's one calendar (cchc.workdays:
+    Mon-Fri minus Vietnamese public holidays and config/deadlines.yaml's extra days off, plus its
+    make-up working days) — the calendar the ETL counts due dates on."""
+    return workdays.add_working_days(start, n)
 
 
 def months_window(period: Period, months: int) -> Period:

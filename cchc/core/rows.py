@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from cchc import codebook
 from cchc.core import config
 from cchc.core.filters import Filters
 from cchc.core.periods import Period, add_working_days
 
-AGE_BUCKETS = ("0-7", "8-15", "16-30", ">30")
-DEADLINE_STATES = ("overdue", "nearly_due", "not_yet_due", "no_due")
+AGE_BUCKETS = codebook.codes("age_bucket")
+DEADLINE_STATES = codebook.codes("deadline_state")
 
 
 @dataclass(frozen=True)
