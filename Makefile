@@ -12,11 +12,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: install $(DB)  ## Install, build the demo warehouse if there is none, start the dashboard
 	CCHC_DB=$(DB) $(BIN)/python -m cchc.serve --server.port $(PORT)
 
-test: install browser  ## Install and run every test (unit, page and browser tests)
+test: install browser lint  ## Install, lint, and run every test (unit, page and browser tests)
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install  ## ruff check and ruff format --check: CI enforces both
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 install: $(STAMP)
 

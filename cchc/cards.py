@@ -60,7 +60,7 @@ def change(current: object, other: object, unit: str, higher_is_better: bool | N
         unit != "rate" and prev != 0 and abs(diff / prev) < 0.0005
     )
     if diff == 0 or shown_zero:
-        return Change(text, "flat", "neutral")
+        return Change(fmt.change(prev, prev, unit, lang) or text, "flat", "neutral")
     direction = "up" if diff > 0 else "down"
     if higher_is_better is None:
         tone = "neutral"

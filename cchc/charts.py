@@ -66,6 +66,11 @@ def _groups(df: pd.DataFrame, palette: str) -> list[tuple[object, pd.DataFrame]]
     return sorted(groups, key=lambda g: rank.get(g[0], len(rank)))
 
 
+def band_colours(bands) -> list[str]:
+    """Bar colours for green / amber / red bands (neutral where there is no band)."""
+    return [PALETTES["band"].get(b, NEUTRAL) for b in bands]
+
+
 def _layout(
     fig: go.Figure, title: str, context: str, x_title: str | None = None, y_title: str | None = None, height: int = 420
 ) -> go.Figure:
@@ -528,7 +533,7 @@ def attention(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
         title=title,
         context=context,
         x_title=t("axis.score"),
-        colors=[PALETTES["band"].get(b, NEUTRAL) for b in df["band"]],
+        colors=band_colours(df["band"]),
         hover=hover,
         ids=list(df["unit_id"]),
         unit="score",

@@ -66,10 +66,7 @@ class AgencyTables:
 
     def counts(self) -> dict[str, int]:
         """Row counts per level plus successor and alias totals."""
-        out = {
-            f"level:{k}": int(v)
-            for k, v in self.agencies["level"].value_counts().sort_index().items()
-        }
+        out = {f"level:{k}": int(v) for k, v in self.agencies["level"].value_counts().sort_index().items()}
         out["agencies"] = len(self.agencies)
         out["successor_pairs"] = len(self.successors)
         out["aliases"] = len(self.aliases)
@@ -82,10 +79,7 @@ class AgencyTables:
 def _read_csv(path: Path) -> list[dict[str, str | None]]:
     """Read a reference CSV as text (codes keep leading zeros); blanks become None."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return [
-        {k: (clean(v) if v != "" else None) for k, v in row.items()}
-        for row in df.to_dict("records")
-    ]
+    return [{k: (clean(v) if v != "" else None) for k, v in row.items()} for row in df.to_dict("records")]
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -115,9 +109,7 @@ def _qualified(bases: Iterable[str], qualifiers: Iterable[str]) -> list[str]:
     return out
 
 
-def _new_communes(
-    rows: list[dict], source: str
-) -> tuple[list[dict], list[tuple[str, str]]]:
+def _new_communes(rows: list[dict], source: str) -> tuple[list[dict], list[tuple[str, str]]]:
     units, aliases = [], []
     for r in rows:
         aid = f"xa:{r['code']}@{REFORM_DATE.isoformat()}"
@@ -149,9 +141,7 @@ def _district_id(code: str) -> str:
     return f"huyen:{code}@pre2025"
 
 
-def _old_districts(
-    rows: list[dict], source: str
-) -> tuple[list[dict], list[tuple[str, str]]]:
+def _old_districts(rows: list[dict], source: str) -> tuple[list[dict], list[tuple[str, str]]]:
     units, aliases = [], []
     for r in rows:
         aid = _district_id(r["code"])
@@ -170,10 +160,7 @@ def _old_districts(
             )
         )
         prov = [r["old_province_name"], _short_province(r["old_province_name"])]
-        aliases += [
-            (a, aid)
-            for a in _qualified([r["name"], f"{r['type']} {r['short_name']}"], prov)
-        ]
+        aliases += [(a, aid) for a in _qualified([r["name"], f"{r['type']} {r['short_name']}"], prov)]
     return units, aliases
 
 
@@ -221,10 +208,7 @@ def _old_communes(
             for c in codes
         ]
         district = districts[r["parent_district_code"]]
-        aliases += [
-            (a, aid)
-            for a in _qualified(_old_commune_bases(r), _old_qualifiers(district))
-        ]
+        aliases += [(a, aid) for a in _qualified(_old_commune_bases(r), _old_qualifiers(district))]
     return units, successors, aliases
 
 
@@ -269,15 +253,8 @@ def _departments(
             )
         )
         if succ:
-            successors.append(
-                {"agency_id": aid, "successor_id": f"so:{succ}", "is_primary": True}
-            )
-        aliases += [
-            (a, aid)
-            for a in _qualified(
-                [r["name"]], [province_name, _short_province(province_name)]
-            )
-        ]
+            successors.append({"agency_id": aid, "successor_id": f"so:{succ}", "is_primary": True})
+        aliases += [(a, aid) for a in _qualified([r["name"]], [province_name, _short_province(province_name)])]
         # A bare short name ('Nội vụ') is only safe when no unit or other department uses it.
         skey = agency_key(r["short_name"])
         if skey and skey not in taken_keys and short_counts[skey] == 1:
@@ -285,15 +262,11 @@ def _departments(
     return units, successors, aliases
 
 
-def _province(
-    units_2025: list[dict], source: str
-) -> tuple[dict, list[tuple[str, str]]]:
+def _province(units_2025: list[dict], source: str) -> tuple[dict, list[tuple[str, str]]]:
     province_names = {r["province_name"] for r in units_2025}
     codes = {r["province_code"] for r in units_2025}
     if len(province_names) != 1 or len(codes) != 1:
-        raise ValueError(
-            f"{source}: expected one province, got {sorted(province_names)}"
-        )
+        raise ValueError(f"{source}: expected one province, got {sorted(province_names)}")
     pname, pcode = province_names.pop(), codes.pop()
     row = _unit(
         PROVINCE_ID,
@@ -337,14 +310,10 @@ def build_reference(reference_dir: Path, departments_csv: Path) -> AgencyTables:
     province, aliases = _province(new_rows, src_new)
     new_units, a_new = _new_communes(new_rows, src_new)
     districts, a_dist = _old_districts(district_rows, src_old)
-    old_units, succ_old, a_old = _old_communes(
-        commune_rows, {r["code"]: r for r in district_rows}, src_old
-    )
+    old_units, succ_old, a_old = _old_communes(commune_rows, {r["code"]: r for r in district_rows}, src_old)
     aliases += a_new + a_dist + a_old
     taken = {agency_key(a) for a, _ in aliases}
-    depts, succ_dep, a_dep = _departments(
-        _read_csv(departments_csv), taken, province["province_name"], src_dep
-    )
+    depts, succ_dep, a_dep = _departments(_read_csv(departments_csv), taken, province["province_name"], src_dep)
 
     units = [province, *new_units, *districts, *old_units, *depts]
     _fill_current(units)
@@ -358,29 +327,21 @@ def build_reference(reference_dir: Path, departments_csv: Path) -> AgencyTables:
 # ---------------------------------------------------------------- writing
 
 
-def write_reference(
-    con: duckdb.DuckDBPyConnection, tables: AgencyTables | None = None
-) -> dict[str, int]:
+def write_reference(con: duckdb.DuckDBPyConnection, tables: AgencyTables | None = None) -> dict[str, int]:
     """Replace the reference rows of the three agency tables, keeping units registered by mappings."""
     tables = tables or build_reference(REFERENCE_DIR, DEPARTMENTS_CSV)
     # No BEGIN/COMMIT here: the caller's transaction makes the swap atomic with the rest of a load.
-    registered = (
-        f"select agency_id from agencies where source like '{MAPPING_SOURCE_PREFIX}%'"
-    )
+    registered = f"select agency_id from agencies where source like '{MAPPING_SOURCE_PREFIX}%'"
     for table in ("agency_aliases", "agency_successors"):
         con.execute(f"delete from {table} where agency_id not in ({registered})")
-    con.execute(
-        f"delete from agencies where coalesce(source, '') not like '{MAPPING_SOURCE_PREFIX}%'"
-    )
+    con.execute(f"delete from agencies where coalesce(source, '') not like '{MAPPING_SOURCE_PREFIX}%'")
     _insert(
         con,
         "agencies",
         tables.agencies,
         casts={"valid_from": "date", "valid_to": "date"},
     )
-    _insert(
-        con, "agency_successors", tables.successors, casts={"is_primary": "boolean"}
-    )
+    _insert(con, "agency_successors", tables.successors, casts={"is_primary": "boolean"})
     _insert(con, "agency_aliases", tables.aliases)
     return tables.counts()
 
@@ -393,10 +354,7 @@ def _insert(
 ) -> None:
     casts = casts or {}
     cols = ", ".join(df.columns)
-    select = ", ".join(
-        f"cast({c} as {casts[c]})" if c in casts else f"cast({c} as varchar)"
-        for c in df.columns
-    )
+    select = ", ".join(f"cast({c} as {casts[c]})" if c in casts else f"cast({c} as varchar)" for c in df.columns)
     view = f"_agencies_ref_{table}"
     con.register(view, df)
     try:
@@ -405,9 +363,7 @@ def _insert(
         con.unregister(view)
 
 
-def register(
-    con: duckdb.DuckDBPyConnection, source: str, raw_name: str, level: str
-) -> str:
+def register(con: duckdb.DuckDBPyConnection, source: str, raw_name: str, level: str) -> str:
     """Register an unknown agency as a unit of a mapping's source; idempotent; returns its agency_id."""
     name = clean(raw_name)
     if not name or not agency_key(name):
@@ -443,11 +399,7 @@ def _shape(text: str) -> str:
     """Lower-case, tone marks dropped, vowel shapes kept: 'Văn Lăng' != 'Văn Lang', 'Hoá' == 'Hóa'."""
     decomposed = unicodedata.normalize("NFD", nfc(text).lower())
     kept = "".join(ch for ch in decomposed if ch not in _TONE_MARKS)
-    return (
-        " "
-        + " ".join(_WORDS.sub(" ", unicodedata.normalize("NFC", kept)).split())
-        + " "
-    )
+    return " " + " ".join(_WORDS.sub(" ", unicodedata.normalize("NFC", kept)).split()) + " "
 
 
 @dataclass(frozen=True)
@@ -470,9 +422,7 @@ class _Unit:
     district_key: str | None
 
     def valid_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     def distance(self, day: dt.date) -> int:
         if self.valid_from and day < self.valid_from:
@@ -498,9 +448,7 @@ class _Entry:
         self.bounds = sorted(points)
         # In a gap between two periods the nearest candidate changes mid-gap: cache those per day.
         self.gap_slices = {
-            i
-            for i in range(1, len(self.bounds))
-            if not any(u.valid_on(self.bounds[i - 1]) for u in cands)
+            i for i in range(1, len(self.bounds)) if not any(u.valid_on(self.bounds[i - 1]) for u in cands)
         }
 
     def resolve(self, on: dt.date | None) -> AgencyMatch:
@@ -553,14 +501,9 @@ class AgencyMatcher:
             "select a.agency_id, a.name, a.short_name, a.valid_from, a.valid_to, d.name "
             "from agencies a left join agencies d on d.agency_id = a.parent_id and d.level = 'district'"
         ).fetchall()
-        self._units = {
-            r[0]: _Unit(*r, _match_key(_district_short(r[5])) if r[5] else None)
-            for r in rows
-        }
+        self._units = {r[0]: _Unit(*r, _match_key(_district_short(r[5])) if r[5] else None) for r in rows}
         self._index: dict[str, list[str]] = defaultdict(list)
-        for alias, agency_id in con.execute(
-            "select alias_norm, agency_id from agency_aliases"
-        ).fetchall():
+        for alias, agency_id in con.execute("select alias_norm, agency_id from agency_aliases").fetchall():
             self._add_alias(_IY.sub(r"\1i", alias), agency_id)
         self._province_keys = {
             agency_key(n)
@@ -574,9 +517,7 @@ class AgencyMatcher:
     def match(self, raw: str, on: dt.date | None) -> AgencyMatch:
         """Return the agency a raw name means on a date, or why it cannot be told."""
         if not isinstance(raw, str):
-            raw = (
-                ""  # None / NaN from an empty cell: NaN keys would never hit the cache
-            )
+            raw = ""  # None / NaN from an empty cell: NaN keys would never hit the cache
         entry = self._entries.get(raw)
         if entry is None:
             entry = self._entries[raw] = self._build(raw)
@@ -595,9 +536,7 @@ class AgencyMatcher:
         self._entries.clear()
         self._suggestions.clear()
 
-    def register(
-        self, con: duckdb.DuckDBPyConnection, source: str, raw_name: str, level: str
-    ) -> str:
+    def register(self, con: duckdb.DuckDBPyConnection, source: str, raw_name: str, level: str) -> str:
         """register() the unit in the warehouse and in this matcher; returns its agency_id."""
         agency_id = register(con, source, raw_name, level)
         name = clean(raw_name) or ""

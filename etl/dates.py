@@ -156,8 +156,7 @@ def _naive(value: datetime) -> datetime:
     """Plain datetime in Vietnam local time (aware values are converted, subclasses unwrapped)."""
     if value.tzinfo is not None:
         value = value.astimezone(VN_TZ)
-    return datetime(value.year, value.month, value.day, value.hour, value.minute, value.second,
-                    value.microsecond)
+    return datetime(value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
 
 
 def _from_serial(serial: float, original: object) -> datetime:

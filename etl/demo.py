@@ -115,8 +115,20 @@ KIND_P_OTHER = np.array([0.68, 0.24, 0.06, 0.02])
 KIND_DUE_WORKDAYS = np.array([10, 15, 0, 0])  # complaint / denunciation: 30 calendar days
 KIND_MEDIAN_DAYS = np.array([5.0, 7.0, 18.0, 22.0])
 
-CATEGORIES = ["harassment", "causing_trouble", "delay", "attitude", "procedures", "land", "construction",
-              "environment", "infrastructure", "social_policy", "health_education", "other"]
+CATEGORIES = [
+    "harassment",
+    "causing_trouble",
+    "delay",
+    "attitude",
+    "procedures",
+    "land",
+    "construction",
+    "environment",
+    "infrastructure",
+    "social_policy",
+    "health_education",
+    "other",
+]
 C = {c: i for i, c in enumerate(CATEGORIES)}
 CAT_P = np.array([0.03, 0.04, 0.06, 0.05, 0.15, 0.16, 0.10, 0.09, 0.12, 0.08, 0.07, 0.05])
 CONDUCT_CATS = np.array([C["harassment"], C["causing_trouble"], C["delay"], C["attitude"]])
@@ -125,105 +137,255 @@ STATUSES = ["new", "in_progress", "resolved", "overdue", "transferred", "out_of_
 NEW, IN_PROGRESS, RESOLVED, OVERDUE, TRANSFERRED, OUT_OF_REMIT = range(6)
 SATISFACTION = ["very_dissatisfied", "dissatisfied", "neutral", "satisfied", "very_satisfied"]  # score 1..5
 
-_KIND_LABELS = {"feedback": ["Phản ánh"], "petition": ["Kiến nghị"], "complaint": ["Khiếu nại"],
-                "denunciation": ["Tố cáo"]}
-_SAT_LABELS = {"very_dissatisfied": ["Rất không hài lòng"], "dissatisfied": ["Không hài lòng"],
-               "neutral": ["Bình thường"], "satisfied": ["Hài lòng"], "very_satisfied": ["Rất hài lòng"]}
+_KIND_LABELS = {
+    "feedback": ["Phản ánh"],
+    "petition": ["Kiến nghị"],
+    "complaint": ["Khiếu nại"],
+    "denunciation": ["Tố cáo"],
+}
+_SAT_LABELS = {
+    "very_dissatisfied": ["Rất không hài lòng"],
+    "dissatisfied": ["Không hài lòng"],
+    "neutral": ["Bình thường"],
+    "satisfied": ["Hài lòng"],
+    "very_satisfied": ["Rất hài lòng"],
+}
 
 # Labels as each export system writes them; every one is listed in etl/mappings/pakn.yaml.
 PROFILES: dict[str, dict] = {
     "ddn": {
-        "channel": {"hotline": ["Đường dây nóng", "Đường dây nóng", "Đường dây nóng", "Tổng đài 1022"],
-                    "app": ["C-ThaiNguyen"]},
+        "channel": {
+            "hotline": ["Đường dây nóng", "Đường dây nóng", "Đường dây nóng", "Tổng đài 1022"],
+            "app": ["C-ThaiNguyen"],
+        },
         "kind": _KIND_LABELS,
-        "category": {"harassment": ["Nhũng nhiễu, gây phiền hà"], "causing_trouble": ["Gây phiền hà, khó khăn"],
-                     "delay": ["Chậm trễ"], "attitude": ["Thái độ ứng xử"], "procedures": ["Thủ tục hành chính"],
-                     "land": ["Đất đai"], "construction": ["Trật tự xây dựng"], "environment": ["Môi trường"],
-                     "infrastructure": ["Giao thông, hạ tầng"], "social_policy": ["Chính sách xã hội"],
-                     "health_education": ["Y tế, giáo dục"], "other": ["Khác"]},
-        "status": {"new": ["Mới tiếp nhận"], "in_progress": ["Đang xử lý"], "resolved": ["Đã xử lý"],
-                   "overdue": ["Quá hạn"], "transferred": ["Chuyển cơ quan khác"],
-                   "out_of_remit": ["Không thuộc thẩm quyền"]},
+        "category": {
+            "harassment": ["Nhũng nhiễu, gây phiền hà"],
+            "causing_trouble": ["Gây phiền hà, khó khăn"],
+            "delay": ["Chậm trễ"],
+            "attitude": ["Thái độ ứng xử"],
+            "procedures": ["Thủ tục hành chính"],
+            "land": ["Đất đai"],
+            "construction": ["Trật tự xây dựng"],
+            "environment": ["Môi trường"],
+            "infrastructure": ["Giao thông, hạ tầng"],
+            "social_policy": ["Chính sách xã hội"],
+            "health_education": ["Y tế, giáo dục"],
+            "other": ["Khác"],
+        },
+        "status": {
+            "new": ["Mới tiếp nhận"],
+            "in_progress": ["Đang xử lý"],
+            "resolved": ["Đã xử lý"],
+            "overdue": ["Quá hạn"],
+            "transferred": ["Chuyển cơ quan khác"],
+            "out_of_remit": ["Không thuộc thẩm quyền"],
+        },
         "satisfaction": _SAT_LABELS,
         "agency_style": [0, 0, 0, 0, 0, 0, 0, 0, 1, 1],
     },
     "app": {
         "channel": {"app": ["C-ThaiNguyen"]},
         "kind": _KIND_LABELS,
-        "category": {"harassment": ["Nhũng nhiễu"], "causing_trouble": ["Gây phiền hà"],
-                     "delay": ["Chậm giải quyết"], "attitude": ["Thái độ phục vụ"],
-                     "procedures": ["Giải quyết TTHC"], "land": ["Quản lý đất đai"], "construction": ["Xây dựng"],
-                     "environment": ["Ô nhiễm môi trường"], "infrastructure": ["Hạ tầng"],
-                     "social_policy": ["An sinh xã hội"], "health_education": ["Y tế, giáo dục"],
-                     "other": ["Lĩnh vực khác"]},
-        "status": {"new": ["Chờ xử lý"], "in_progress": ["Đang giải quyết"], "resolved": ["Đã giải quyết"],
-                   "overdue": ["Quá hạn xử lý"], "transferred": ["Chuyển cơ quan có thẩm quyền"],
-                   "out_of_remit": ["Không thuộc thẩm quyền giải quyết"]},
-        "satisfaction": {"very_dissatisfied": ["Rất không hài lòng"], "dissatisfied": ["Chưa hài lòng"],
-                         "neutral": ["Bình thường"], "satisfied": ["Hài lòng"], "very_satisfied": ["Rất hài lòng"]},
+        "category": {
+            "harassment": ["Nhũng nhiễu"],
+            "causing_trouble": ["Gây phiền hà"],
+            "delay": ["Chậm giải quyết"],
+            "attitude": ["Thái độ phục vụ"],
+            "procedures": ["Giải quyết TTHC"],
+            "land": ["Quản lý đất đai"],
+            "construction": ["Xây dựng"],
+            "environment": ["Ô nhiễm môi trường"],
+            "infrastructure": ["Hạ tầng"],
+            "social_policy": ["An sinh xã hội"],
+            "health_education": ["Y tế, giáo dục"],
+            "other": ["Lĩnh vực khác"],
+        },
+        "status": {
+            "new": ["Chờ xử lý"],
+            "in_progress": ["Đang giải quyết"],
+            "resolved": ["Đã giải quyết"],
+            "overdue": ["Quá hạn xử lý"],
+            "transferred": ["Chuyển cơ quan có thẩm quyền"],
+            "out_of_remit": ["Không thuộc thẩm quyền giải quyết"],
+        },
+        "satisfaction": {
+            "very_dissatisfied": ["Rất không hài lòng"],
+            "dissatisfied": ["Chưa hài lòng"],
+            "neutral": ["Bình thường"],
+            "satisfied": ["Hài lòng"],
+            "very_satisfied": ["Rất hài lòng"],
+        },
         "agency_style": [2, 2, 2, 2, 2, 2, 2, 0, 0, 0],
     },
     "em": {
         # Not 'Email' / 'Thư điện tử': those are also header names, and the loader takes a row under the
         # header whose cells look like headers for the second row of a two-row header.
-        "channel": {"email": ["Hộp thư điện tử"],
-                    "portal": ["Cổng thông tin điện tử", "Cổng TTĐT"]},
-        "kind": {"feedback": ["Phản ánh"], "petition": ["Kiến nghị", "Đề nghị"], "complaint": ["Khiếu nại"],
-                 "denunciation": ["Tố cáo"]},
-        "category": {"harassment": ["Sách nhiễu"], "causing_trouble": ["Gây khó khăn"], "delay": ["Trễ hẹn"],
-                     "attitude": ["Thái độ"], "procedures": ["TTHC"], "land": ["Đất đai"],
-                     "construction": ["Xây dựng"], "environment": ["Tài nguyên môi trường"],
-                     "infrastructure": ["Giao thông"], "social_policy": ["Lao động, việc làm"],
-                     "health_education": ["Giáo dục", "Y tế"], "other": ["Khác"]},
-        "status": {"new": ["Mới"], "in_progress": ["Đang xử lý"], "resolved": ["Đã trả lời"],
-                   "overdue": ["Trễ hạn"], "transferred": ["Đã chuyển"], "out_of_remit": ["Không thuộc thẩm quyền"]},
+        "channel": {"email": ["Hộp thư điện tử"], "portal": ["Cổng thông tin điện tử", "Cổng TTĐT"]},
+        "kind": {
+            "feedback": ["Phản ánh"],
+            "petition": ["Kiến nghị", "Đề nghị"],
+            "complaint": ["Khiếu nại"],
+            "denunciation": ["Tố cáo"],
+        },
+        "category": {
+            "harassment": ["Sách nhiễu"],
+            "causing_trouble": ["Gây khó khăn"],
+            "delay": ["Trễ hẹn"],
+            "attitude": ["Thái độ"],
+            "procedures": ["TTHC"],
+            "land": ["Đất đai"],
+            "construction": ["Xây dựng"],
+            "environment": ["Tài nguyên môi trường"],
+            "infrastructure": ["Giao thông"],
+            "social_policy": ["Lao động, việc làm"],
+            "health_education": ["Giáo dục", "Y tế"],
+            "other": ["Khác"],
+        },
+        "status": {
+            "new": ["Mới"],
+            "in_progress": ["Đang xử lý"],
+            "resolved": ["Đã trả lời"],
+            "overdue": ["Trễ hạn"],
+            "transferred": ["Đã chuyển"],
+            "out_of_remit": ["Không thuộc thẩm quyền"],
+        },
         "satisfaction": _SAT_LABELS,
         "agency_style": [0, 0, 0, 0, 0, 2, 2, 2, 2, 2],
     },
     "vb": {
-        "channel": {"letter": ["Đơn thư", "Đơn thư", "Văn bản", "Bưu chính"],
-                    "in_person": ["Tiếp công dân", "Tiếp công dân", "Trực tiếp"],
-                    "national_portal": ["Cổng Dịch vụ công quốc gia", "Cổng Dịch vụ công quốc gia", "DVCQG"]},
-        "kind": {"feedback": ["Phản ánh"], "petition": ["Kiến nghị"], "complaint": ["Khiếu nại"],
-                 "denunciation": ["Tố cáo"]},
-        "category": {"harassment": ["Nhũng nhiễu"], "causing_trouble": ["Gây phiền hà, khó khăn"],
-                     "delay": ["Chậm giải quyết"], "attitude": ["Văn hóa ứng xử"],
-                     "procedures": ["Thủ tục hành chính"], "land": ["Đất đai"], "construction": ["Quy hoạch xây dựng"],
-                     "environment": ["Môi trường"], "infrastructure": ["Giao thông, hạ tầng"],
-                     "social_policy": ["Chế độ chính sách"], "health_education": ["Y tế, giáo dục"],
-                     "other": ["Khác"]},
-        "status": {"new": ["Chưa xử lý"], "in_progress": ["Đang thụ lý"], "resolved": ["Đã giải quyết"],
-                   "overdue": ["Quá hạn"], "transferred": ["Chuyển đơn"], "out_of_remit": ["Lưu đơn"]},
+        "channel": {
+            "letter": ["Đơn thư", "Đơn thư", "Văn bản", "Bưu chính"],
+            "in_person": ["Tiếp công dân", "Tiếp công dân", "Trực tiếp"],
+            "national_portal": ["Cổng Dịch vụ công quốc gia", "Cổng Dịch vụ công quốc gia", "DVCQG"],
+        },
+        "kind": {
+            "feedback": ["Phản ánh"],
+            "petition": ["Kiến nghị"],
+            "complaint": ["Khiếu nại"],
+            "denunciation": ["Tố cáo"],
+        },
+        "category": {
+            "harassment": ["Nhũng nhiễu"],
+            "causing_trouble": ["Gây phiền hà, khó khăn"],
+            "delay": ["Chậm giải quyết"],
+            "attitude": ["Văn hóa ứng xử"],
+            "procedures": ["Thủ tục hành chính"],
+            "land": ["Đất đai"],
+            "construction": ["Quy hoạch xây dựng"],
+            "environment": ["Môi trường"],
+            "infrastructure": ["Giao thông, hạ tầng"],
+            "social_policy": ["Chế độ chính sách"],
+            "health_education": ["Y tế, giáo dục"],
+            "other": ["Khác"],
+        },
+        "status": {
+            "new": ["Chưa xử lý"],
+            "in_progress": ["Đang thụ lý"],
+            "resolved": ["Đã giải quyết"],
+            "overdue": ["Quá hạn"],
+            "transferred": ["Chuyển đơn"],
+            "out_of_remit": ["Lưu đơn"],
+        },
         "satisfaction": _SAT_LABELS,
         "agency_style": [1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
     },
 }
 UPDATE_AGENCY_STYLE = [2, 2, 2, 2, 2, 2, 2, 0, 0, 0]
 
-DDN_HEADER = ["Mã phản ánh", "Ngày tiếp nhận", "Kênh tiếp nhận", "Loại đơn", "Lĩnh vực", "Họ và tên",
-              "Số điện thoại", "Địa chỉ", "Nội dung", "Cơ quan được giao xử lý", "Hạn xử lý", "Ngày hoàn thành",
-              "Trạng thái", "Mức độ hài lòng"]
+DDN_HEADER = [
+    "Mã phản ánh",
+    "Ngày tiếp nhận",
+    "Kênh tiếp nhận",
+    "Loại đơn",
+    "Lĩnh vực",
+    "Họ và tên",
+    "Số điện thoại",
+    "Địa chỉ",
+    "Nội dung",
+    "Cơ quan được giao xử lý",
+    "Hạn xử lý",
+    "Ngày hoàn thành",
+    "Trạng thái",
+    "Mức độ hài lòng",
+]
 UPDATE_HEADER = DDN_HEADER[:7] + ["Email"] + DDN_HEADER[7:]
-APP_HEADER = ["STT", "Mã", "Ngày nhận", "Nguồn", "Hình thức", "Lĩnh vực", "Người phản ánh", "Điện thoại", "Email",
-              "Nội dung", "Đơn vị xử lý", "Hạn giải quyết", "Ngày xử lý xong", "Trạng thái", "Mức độ hài lòng"]
+APP_HEADER = [
+    "STT",
+    "Mã",
+    "Ngày nhận",
+    "Nguồn",
+    "Hình thức",
+    "Lĩnh vực",
+    "Người phản ánh",
+    "Điện thoại",
+    "Email",
+    "Nội dung",
+    "Đơn vị xử lý",
+    "Hạn giải quyết",
+    "Ngày xử lý xong",
+    "Trạng thái",
+    "Mức độ hài lòng",
+]
 APP_WIDTHS = [6, 17, 16, 13, 11, 18, 22, 12, 28, 60, 34, 13, 13, 18, 16]
-EM_HEADER = ["Ma", "Ngay tiep nhan", "Kenh", "Loai", "Linh vuc", "Ho ten", "Email", "Noi dung", "Co quan xu ly",
-             "Han xu ly", "Ngay tra loi", "Trang thai"]
-VB_HEADER = ["Số hiệu", "Ngày nhận", "Nguồn", "Loại", "Lĩnh vực", "Họ tên", "Số CCCD / CMND", "Nội dung",
-             "Đơn vị xử lý", "Hạn giải quyết", "Ngày trả lời", "Tình trạng"]
-INSPECTION_HEADER = ["STT", "Mã đợt kiểm tra", "Ngày kiểm tra", "Hình thức kiểm tra", "Đoàn kiểm tra",
-                     "Đơn vị chủ trì", "Cơ quan được kiểm tra", "Số CBCCVC được kiểm tra", "Mã vi phạm",
-                     "Nhóm vi phạm", "Mô tả vi phạm", "Số người vi phạm", "Hình thức xử lý", "Kiến nghị",
-                     "Hạn khắc phục", "Ngày khắc phục"]
+EM_HEADER = [
+    "Ma",
+    "Ngay tiep nhan",
+    "Kenh",
+    "Loai",
+    "Linh vuc",
+    "Ho ten",
+    "Email",
+    "Noi dung",
+    "Co quan xu ly",
+    "Han xu ly",
+    "Ngay tra loi",
+    "Trang thai",
+]
+VB_HEADER = [
+    "Số hiệu",
+    "Ngày nhận",
+    "Nguồn",
+    "Loại",
+    "Lĩnh vực",
+    "Họ tên",
+    "Số CCCD / CMND",
+    "Nội dung",
+    "Đơn vị xử lý",
+    "Hạn giải quyết",
+    "Ngày trả lời",
+    "Tình trạng",
+]
+INSPECTION_HEADER = [
+    "STT",
+    "Mã đợt kiểm tra",
+    "Ngày kiểm tra",
+    "Hình thức kiểm tra",
+    "Đoàn kiểm tra",
+    "Đơn vị chủ trì",
+    "Cơ quan được kiểm tra",
+    "Số CBCCVC được kiểm tra",
+    "Mã vi phạm",
+    "Nhóm vi phạm",
+    "Mô tả vi phạm",
+    "Số người vi phạm",
+    "Hình thức xử lý",
+    "Kiến nghị",
+    "Hạn khắc phục",
+    "Ngày khắc phục",
+]
 INSPECTION_WIDTHS = [6, 14, 12, 16, 34, 18, 34, 12, 16, 26, 50, 10, 22, 50, 12, 12]
 
 # ---------------------------------------------------------------- inspections vocabulary
 
 INSPECTION_TYPES = ["planned", "unannounced", "self", "joint"]
 INSPECTION_TYPE_P = np.array([0.45, 0.25, 0.20, 0.10])
-INSPECTION_TYPE_LABELS = {"planned": ["Theo kế hoạch", "Theo kế hoạch", "Định kỳ"],
-                          "unannounced": ["Đột xuất", "Đột xuất", "Kiểm tra đột xuất"],
-                          "self": ["Tự kiểm tra"], "joint": ["Phối hợp", "Liên ngành"]}
+INSPECTION_TYPE_LABELS = {
+    "planned": ["Theo kế hoạch", "Theo kế hoạch", "Định kỳ"],
+    "unannounced": ["Đột xuất", "Đột xuất", "Kiểm tra đột xuất"],
+    "self": ["Tự kiểm tra"],
+    "joint": ["Phối hợp", "Liên ngành"],
+}
 VIOLATIONS = ["working_hours", "rules", "conduct", "no_badge", "attitude", "harassment", "late_procedure", "other"]
 VIOLATION_P = np.array([0.20, 0.12, 0.12, 0.15, 0.12, 0.05, 0.18, 0.06])
 VIOLATION_P_WORSE = np.array([0.10, 0.08, 0.10, 0.07, 0.20, 0.15, 0.27, 0.03])
@@ -238,21 +400,28 @@ VIOLATION_LABELS = {
     "other": ["Vi phạm khác"],
 }
 HANDLINGS = ["reminder", "self_criticism", "reprimand", "warning", "demotion", "dismissal", "other"]
-HANDLING_LABELS = {"reminder": ["Nhắc nhở", "Nhắc nhở, chấn chỉnh"],
-                   "self_criticism": ["Kiểm điểm rút kinh nghiệm", "Yêu cầu kiểm điểm"],
-                   "reprimand": ["Khiển trách"], "warning": ["Cảnh cáo"], "demotion": ["Hạ bậc lương", "Giáng chức"],
-                   "dismissal": ["Buộc thôi việc"], "other": ["Khác"]}
+HANDLING_LABELS = {
+    "reminder": ["Nhắc nhở", "Nhắc nhở, chấn chỉnh"],
+    "self_criticism": ["Kiểm điểm rút kinh nghiệm", "Yêu cầu kiểm điểm"],
+    "reprimand": ["Khiển trách"],
+    "warning": ["Cảnh cáo"],
+    "demotion": ["Hạ bậc lương", "Giáng chức"],
+    "dismissal": ["Buộc thôi việc"],
+    "other": ["Khác"],
+}
 # P(handling | violation category), rows in VIOLATIONS order, columns in HANDLINGS order.
-HANDLING_P = np.array([
-    [0.70, 0.25, 0.04, 0.01, 0.00, 0.00, 0.00],
-    [0.60, 0.30, 0.07, 0.02, 0.00, 0.00, 0.01],
-    [0.55, 0.35, 0.08, 0.02, 0.00, 0.00, 0.00],
-    [0.85, 0.15, 0.00, 0.00, 0.00, 0.00, 0.00],
-    [0.45, 0.40, 0.12, 0.03, 0.00, 0.00, 0.00],
-    [0.10, 0.30, 0.30, 0.20, 0.07, 0.03, 0.00],
-    [0.40, 0.45, 0.10, 0.04, 0.00, 0.00, 0.01],
-    [0.50, 0.30, 0.05, 0.02, 0.00, 0.00, 0.13],
-])
+HANDLING_P = np.array(
+    [
+        [0.70, 0.25, 0.04, 0.01, 0.00, 0.00, 0.00],
+        [0.60, 0.30, 0.07, 0.02, 0.00, 0.00, 0.01],
+        [0.55, 0.35, 0.08, 0.02, 0.00, 0.00, 0.00],
+        [0.85, 0.15, 0.00, 0.00, 0.00, 0.00, 0.00],
+        [0.45, 0.40, 0.12, 0.03, 0.00, 0.00, 0.00],
+        [0.10, 0.30, 0.30, 0.20, 0.07, 0.03, 0.00],
+        [0.40, 0.45, 0.10, 0.04, 0.00, 0.00, 0.01],
+        [0.50, 0.30, 0.05, 0.02, 0.00, 0.00, 0.13],
+    ]
+)
 
 # Every code above is a codebook code (cchc/codebook.yaml); the lists keep their own order because
 # the weights above follow it.
@@ -271,22 +440,142 @@ for _section, _codes in VOCABULARY.items():
 
 # ---------------------------------------------------------------- people and text
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
-            "Ma", "Hà", "Nông", "La", "Triệu", "Lương", "Đàm", "Lục", "Mai", "Đinh", "Chu"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Ma",
+    "Hà",
+    "Nông",
+    "La",
+    "Triệu",
+    "Lương",
+    "Đàm",
+    "Lục",
+    "Mai",
+    "Đinh",
+    "Chu",
+]
 SURNAME_W = np.array([30, 8, 7, 5, 5, 3, 2, 2, 2, 1, 2, 3, 1, 2, 3, 2, 1, 1, 2, 1, 1, 1, 2, 1], dtype=float)
 MIDDLE_M = ["Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh", "Công", "Mạnh", "Tiến", "Ngọc", "Đình"]
 MIDDLE_F = ["Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng", "Phương", "Kim", "Thùy"]
-GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Huy", "Khánh", "Long", "Mạnh", "Nam", "Phong",
-           "Quân", "Sơn", "Thắng", "Thành", "Trung", "Tuấn", "Việt", "Hiếu", "Kiên", "Lâm", "Tùng"]
-GIVEN_F = ["Anh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hoa", "Hương", "Huyền", "Lan", "Liên", "Linh",
-           "Loan", "Mai", "Nga", "Ngọc", "Nhung", "Oanh", "Phương", "Thảo", "Thủy", "Trang", "Vân", "Yến"]
-PHONE_PREFIXES = ["032", "033", "034", "035", "036", "037", "038", "039", "056", "058", "070", "076", "077", "078",
-                  "079", "081", "082", "083", "084", "085", "086", "088", "089", "090", "091", "093", "094", "096",
-                  "097", "098"]
-EMAIL_DOMAINS = ["gmail.com", "gmail.com", "gmail.com", "gmail.com", "gmail.com", "gmail.com", "yahoo.com",
-                 "outlook.com", "hotmail.com", "icloud.com"]
-SIGNERS = ["Nguyễn Thị Hồng Nhung", "Trần Văn Hùng", "Lê Thị Thu Hà", "Phạm Quang Minh", "Hoàng Thị Lan",
-           "Dương Văn Tuấn", "Ma Thị Hương", "Đỗ Đức Thắng"]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hùng",
+    "Huy",
+    "Khánh",
+    "Long",
+    "Mạnh",
+    "Nam",
+    "Phong",
+    "Quân",
+    "Sơn",
+    "Thắng",
+    "Thành",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Hiếu",
+    "Kiên",
+    "Lâm",
+    "Tùng",
+]
+GIVEN_F = [
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hằng",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Huyền",
+    "Lan",
+    "Liên",
+    "Linh",
+    "Loan",
+    "Mai",
+    "Nga",
+    "Ngọc",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Thảo",
+    "Thủy",
+    "Trang",
+    "Vân",
+    "Yến",
+]
+PHONE_PREFIXES = [
+    "032",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "039",
+    "056",
+    "058",
+    "070",
+    "076",
+    "077",
+    "078",
+    "079",
+    "081",
+    "082",
+    "083",
+    "084",
+    "085",
+    "086",
+    "088",
+    "089",
+    "090",
+    "091",
+    "093",
+    "094",
+    "096",
+    "097",
+    "098",
+]
+EMAIL_DOMAINS = [
+    "gmail.com",
+    "gmail.com",
+    "gmail.com",
+    "gmail.com",
+    "gmail.com",
+    "gmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "hotmail.com",
+    "icloud.com",
+]
+SIGNERS = [
+    "Nguyễn Thị Hồng Nhung",
+    "Trần Văn Hùng",
+    "Lê Thị Thu Hà",
+    "Phạm Quang Minh",
+    "Hoàng Thị Lan",
+    "Dương Văn Tuấn",
+    "Ma Thị Hương",
+    "Đỗ Đức Thắng",
+]
 
 # {p}: a commune as written in a sentence ('xã Tân Cương'); {n}: a small number; {y}: a year.
 CONTENT_TEMPLATES = {
@@ -356,22 +645,35 @@ CONTENT_TEMPLATES = {
 CONTACT_P = np.array([0.86, 0.07, 0.035, 0.035])  # none, phone, e-mail, CCCD embedded in the text
 
 VIOLATION_TEMPLATES = {
-    "working_hours": ["{n} công chức đến muộn quá 15 phút so với giờ làm việc.",
-                      "Công chức bộ phận một cửa vắng mặt tại vị trí làm việc không có lý do."],
-    "rules": ["Không thực hiện đúng quy chế làm việc của cơ quan.",
-              "Sổ theo dõi hồ sơ không được cập nhật đầy đủ theo quy định."],
-    "conduct": ["Trang phục không đúng quy định tại nơi làm việc.",
-                "Sử dụng điện thoại cho việc riêng khi đang tiếp công dân."],
-    "no_badge": ["{n} công chức không đeo thẻ trong giờ làm việc.",
-                 "Không đeo thẻ công chức khi tiếp nhận hồ sơ."],
-    "attitude": ["Cán bộ tiếp nhận hồ sơ có thái độ thiếu niềm nở với người dân.",
-                 "Không hướng dẫn đầy đủ, rõ ràng cho người dân khi làm thủ tục."],
-    "harassment": ["Yêu cầu người dân bổ sung giấy tờ ngoài quy định.",
-                   "Có biểu hiện gây phiền hà khi giải quyết hồ sơ đất đai."],
-    "late_procedure": ["{n} hồ sơ TTHC giải quyết quá hạn nhưng không có văn bản xin lỗi.",
-                       "Tiếp nhận hồ sơ không đúng quy trình, không cập nhật lên hệ thống."],
-    "other": ["Chưa niêm yết công khai số điện thoại đường dây nóng.",
-              "Chưa bố trí hòm thư góp ý tại bộ phận một cửa."],
+    "working_hours": [
+        "{n} công chức đến muộn quá 15 phút so với giờ làm việc.",
+        "Công chức bộ phận một cửa vắng mặt tại vị trí làm việc không có lý do.",
+    ],
+    "rules": [
+        "Không thực hiện đúng quy chế làm việc của cơ quan.",
+        "Sổ theo dõi hồ sơ không được cập nhật đầy đủ theo quy định.",
+    ],
+    "conduct": [
+        "Trang phục không đúng quy định tại nơi làm việc.",
+        "Sử dụng điện thoại cho việc riêng khi đang tiếp công dân.",
+    ],
+    "no_badge": ["{n} công chức không đeo thẻ trong giờ làm việc.", "Không đeo thẻ công chức khi tiếp nhận hồ sơ."],
+    "attitude": [
+        "Cán bộ tiếp nhận hồ sơ có thái độ thiếu niềm nở với người dân.",
+        "Không hướng dẫn đầy đủ, rõ ràng cho người dân khi làm thủ tục.",
+    ],
+    "harassment": [
+        "Yêu cầu người dân bổ sung giấy tờ ngoài quy định.",
+        "Có biểu hiện gây phiền hà khi giải quyết hồ sơ đất đai.",
+    ],
+    "late_procedure": [
+        "{n} hồ sơ TTHC giải quyết quá hạn nhưng không có văn bản xin lỗi.",
+        "Tiếp nhận hồ sơ không đúng quy trình, không cập nhật lên hệ thống.",
+    ],
+    "other": [
+        "Chưa niêm yết công khai số điện thoại đường dây nóng.",
+        "Chưa bố trí hòm thư góp ý tại bộ phận một cửa.",
+    ],
 }
 RECOMMENDATION_TEMPLATES = [
     "Đề nghị thủ trưởng đơn vị chấn chỉnh, khắc phục ngay và báo cáo kết quả về Sở Nội vụ.",
@@ -379,17 +681,44 @@ RECOMMENDATION_TEMPLATES = [
     "Đề nghị rà soát quy trình, khắc phục tồn tại và báo cáo bằng văn bản.",
 ]
 DEPARTMENT_DOMAIN = {
-    "xay-dung": "construction", "giao-thong-van-tai": "infrastructure", "tai-nguyen-moi-truong": "land",
-    "nong-nghiep-moi-truong": "land", "lao-dong-tbxh": "social_policy", "noi-vu": "procedures",
-    "y-te": "health_education", "giao-duc-dao-tao": "health_education", "tai-chinh": "procedures",
-    "ke-hoach-dau-tu": "procedures", "tu-phap": "procedures", "ban-quan-ly-kcn": "environment",
-    "ban-dan-toc": "social_policy", "dan-toc-ton-giao": "social_policy",
+    "xay-dung": "construction",
+    "giao-thong-van-tai": "infrastructure",
+    "tai-nguyen-moi-truong": "land",
+    "nong-nghiep-moi-truong": "land",
+    "lao-dong-tbxh": "social_policy",
+    "noi-vu": "procedures",
+    "y-te": "health_education",
+    "giao-duc-dao-tao": "health_education",
+    "tai-chinh": "procedures",
+    "ke-hoach-dau-tu": "procedures",
+    "tu-phap": "procedures",
+    "ban-quan-ly-kcn": "environment",
+    "ban-dan-toc": "social_policy",
+    "dan-toc-ton-giao": "social_policy",
 }
 # Provincial bodies from the most to the least complained about (Zipf ranks).
-DEPARTMENT_ORDER = ["xay-dung", "tai-nguyen-moi-truong", "giao-thong-van-tai", "lao-dong-tbxh", "tai-chinh", "y-te",
-                    "giao-duc-dao-tao", "nong-nghiep-ptnt", "ke-hoach-dau-tu", "noi-vu", "cong-thuong", "tu-phap",
-                    "thanh-tra", "ban-quan-ly-kcn", "thong-tin-truyen-thong", "van-hoa-the-thao-du-lich",
-                    "khoa-hoc-cong-nghe", "ban-dan-toc", "nong-nghiep-moi-truong", "dan-toc-ton-giao"]
+DEPARTMENT_ORDER = [
+    "xay-dung",
+    "tai-nguyen-moi-truong",
+    "giao-thong-van-tai",
+    "lao-dong-tbxh",
+    "tai-chinh",
+    "y-te",
+    "giao-duc-dao-tao",
+    "nong-nghiep-ptnt",
+    "ke-hoach-dau-tu",
+    "noi-vu",
+    "cong-thuong",
+    "tu-phap",
+    "thanh-tra",
+    "ban-quan-ly-kcn",
+    "thong-tin-truyen-thong",
+    "van-hoa-the-thao-du-lich",
+    "khoa-hoc-cong-nghe",
+    "ban-dan-toc",
+    "nong-nghiep-moi-truong",
+    "dan-toc-ton-giao",
+]
 LEVEL_COMMUNE, LEVEL_DISTRICT, LEVEL_DEPARTMENT = range(3)
 LEVEL_SHARE_OLD = {LEVEL_COMMUNE: 0.60, LEVEL_DISTRICT: 0.15, LEVEL_DEPARTMENT: 0.25}
 LEVEL_SHARE_NEW = {LEVEL_COMMUNE: 0.70, LEVEL_DEPARTMENT: 0.30}
@@ -487,22 +816,48 @@ class _Units:
             d = district_by_code[r.parent_district_code]
             rank = next(top) if r.name in worse_old else ranks[i] + 12
             w = 1.0 / rank**0.8 * (1.0 if r.old_province_code == THAI_NGUYEN_OLD_PROVINCE else 0.4)
-            recs.append(dict(
-                name=r.name, short=r.short_name, utype=r.type, level=LEVEL_COMMUNE, era="old", key=r.code,
-                qualifier=f", {d.type} {d.short_name}" if ambiguous[i] else "",
-                district=f"{d.type} {d.short_name}", pool=r.old_province_code == THAI_NGUYEN_OLD_PROVINCE,
-                weight=w, worse=r.name in worse_old, successors=r.successor_2025_codes.split(";"),
-                vf=None, vt=REFORM_DATE - timedelta(days=1)))
+            recs.append(
+                dict(
+                    name=r.name,
+                    short=r.short_name,
+                    utype=r.type,
+                    level=LEVEL_COMMUNE,
+                    era="old",
+                    key=r.code,
+                    qualifier=f", {d.type} {d.short_name}" if ambiguous[i] else "",
+                    district=f"{d.type} {d.short_name}",
+                    pool=r.old_province_code == THAI_NGUYEN_OLD_PROVINCE,
+                    weight=w,
+                    worse=r.name in worse_old,
+                    successors=r.successor_2025_codes.split(";"),
+                    vf=None,
+                    vt=REFORM_DATE - timedelta(days=1),
+                )
+            )
         # Old districts of Thái Nguyên.
         tn_districts = [r for r in districts if r.old_province_code == THAI_NGUYEN_OLD_PROVINCE]
         fixed = {"Thành phố Thái Nguyên": 1, "Thành phố Phổ Yên": 2}
         others = iter(rng.permutation(np.arange(3, len(tn_districts) + 1)))
         for r in tn_districts:
             rank = fixed.get(r.name) or next(others)
-            recs.append(dict(
-                name=r.name, short=r.short_name, utype=r.type, level=LEVEL_DISTRICT, era="old", key=r.code,
-                qualifier="", district="", pool=True, weight=1.0 / rank, worse=r.name in WORSE_AGENCIES["districts"],
-                successors=[], vf=None, vt=REFORM_DATE - timedelta(days=1)))
+            recs.append(
+                dict(
+                    name=r.name,
+                    short=r.short_name,
+                    utype=r.type,
+                    level=LEVEL_DISTRICT,
+                    era="old",
+                    key=r.code,
+                    qualifier="",
+                    district="",
+                    pool=True,
+                    weight=1.0 / rank,
+                    worse=r.name in WORSE_AGENCIES["districts"],
+                    successors=[],
+                    vf=None,
+                    vt=REFORM_DATE - timedelta(days=1),
+                )
+            )
         # New communes: volume of their predecessors (split old units count half to each).
         old_w: dict[str, float] = {}
         for rec in recs:
@@ -510,29 +865,60 @@ class _Units:
                 for code in rec["successors"]:
                     old_w[code] = old_w.get(code, 0.0) + rec["weight"] / len(rec["successors"])
         for r in new:
-            recs.append(dict(
-                name=r.name, short=r.short_name, utype=r.type, level=LEVEL_COMMUNE, era="new", key=r.code,
-                qualifier="", district="", pool=True, weight=old_w.get(r.code, 0.01) * rng.lognormal(0, 0.15),
-                worse=r.name in WORSE_AGENCIES["new_communes"], successors=[], vf=REFORM_DATE, vt=None))
+            recs.append(
+                dict(
+                    name=r.name,
+                    short=r.short_name,
+                    utype=r.type,
+                    level=LEVEL_COMMUNE,
+                    era="new",
+                    key=r.code,
+                    qualifier="",
+                    district="",
+                    pool=True,
+                    weight=old_w.get(r.code, 0.01) * rng.lognormal(0, 0.15),
+                    worse=r.name in WORSE_AGENCIES["new_communes"],
+                    successors=[],
+                    vf=REFORM_DATE,
+                    vt=None,
+                )
+            )
         # Departments: Zipf over DEPARTMENT_ORDER; a successor also takes its predecessors' volume.
         order = {slug: i + 1 for i, slug in enumerate(DEPARTMENT_ORDER)}
         for r in dep:
             rank = order.get(r.slug, len(order) + 1)
-            recs.append(dict(
-                name=r.name, short=r.short_name, utype=r.unit_type, level=LEVEL_DEPARTMENT, era="dept", key=r.slug,
-                qualifier="", district="", pool=True, weight=1.0 / rank**0.9,
-                worse=r.name in WORSE_AGENCIES["departments"],
-                successors=[r.successor_slug] if r.successor_slug else [],
-                vf=date.fromisoformat(r.valid_from) if r.valid_from else None,
-                vt=date.fromisoformat(r.valid_to) if r.valid_to else None))
+            recs.append(
+                dict(
+                    name=r.name,
+                    short=r.short_name,
+                    utype=r.unit_type,
+                    level=LEVEL_DEPARTMENT,
+                    era="dept",
+                    key=r.slug,
+                    qualifier="",
+                    district="",
+                    pool=True,
+                    weight=1.0 / rank**0.9,
+                    worse=r.name in WORSE_AGENCIES["departments"],
+                    successors=[r.successor_slug] if r.successor_slug else [],
+                    vf=date.fromisoformat(r.valid_from) if r.valid_from else None,
+                    vt=date.fromisoformat(r.valid_to) if r.valid_to else None,
+                )
+            )
         self.recs = recs
         n = len(recs)
         self.n = n
         self.level = np.array([r["level"] for r in recs])
         self.worse = np.array([r["worse"] for r in recs])
         self.speed = rng.lognormal(0.0, 0.2, n) * np.where(self.worse, 2.6, 1.0)
-        self.domain = np.array([C[DEPARTMENT_DOMAIN[r["key"]]] if r["level"] == LEVEL_DEPARTMENT
-                                and r["key"] in DEPARTMENT_DOMAIN else -1 for r in recs])
+        self.domain = np.array(
+            [
+                C[DEPARTMENT_DOMAIN[r["key"]]]
+                if r["level"] == LEVEL_DEPARTMENT and r["key"] in DEPARTMENT_DOMAIN
+                else -1
+                for r in recs
+            ]
+        )
         self.valid_from = [r["vf"] for r in recs]
         self.valid_to = [r["vt"] for r in recs]
         # Display spellings: 0 'UBND xã X', 1 'Ủy ban nhân dân xã X', 2 the official name ('Xã X').
@@ -587,8 +973,9 @@ class _Units:
                     w[j] += self._base[i]
         return w
 
-    def pool(self, first: date, last: date, shares: dict[int, float], power: float = 1.0,
-             uniform: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def pool(
+        self, first: date, last: date, shares: dict[int, float], power: float = 1.0, uniform: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(unit indices, probabilities) for one period: level shares, Zipf-like volume within a level."""
         w = self.weights(first, last)
         if uniform:
@@ -633,8 +1020,9 @@ class _Context:
             shares = LEVEL_SHARE_OLD if a < REFORM_DATE else LEVEL_SHARE_NEW
             ishares = INSPECTION_LEVEL_SHARE_OLD if a < REFORM_DATE else INSPECTION_LEVEL_SHARE_NEW
             self.era_pool.append(self.units.pool(a, b, shares))
-            self.era_inspection.append((self.units.pool(a, b, ishares, uniform=True),
-                                        self.units.pool(a, b, ishares, power=1.3)))
+            self.era_inspection.append(
+                (self.units.pool(a, b, ishares, uniform=True), self.units.pool(a, b, ishares, power=1.3))
+            )
             self.era_place.append(self.units.pool(a, b, {LEVEL_COMMUNE: 1.0}))
         # Daily volume.
         days = np.arange(self.start_num, self.today_num + 1)
@@ -672,7 +1060,7 @@ class _Context:
         self.d_slash = np.array([f"{d.day:02d}/{d.month:02d}/{d.year}" for d in dts], dtype=object)
         self.d_dash = np.array([f"{d.day:02d}-{d.month:02d}-{d.year}" for d in dts], dtype=object)
         self.hhmm = np.array([f"{m // 60:02d}:{m % 60:02d}" for m in range(1440)], dtype=object)
-        self.t_anchor = (_dnum(APP_MAJORITY_FROM) - self.start_num)
+        self.t_anchor = _dnum(APP_MAJORITY_FROM) - self.start_num
 
     def busday(self, day_nums: np.ndarray, offset=0) -> np.ndarray:
         D = np.asarray(day_nums).astype("datetime64[D]")
@@ -691,8 +1079,9 @@ class _Context:
 # ---------------------------------------------------------------- complaints: numbers
 
 
-_H_ONLINE = np.array([0.3, 0.2, 0.1, 0.1, 0.1, 0.3, 1, 2.5, 4, 4.5, 4.5, 4, 3, 3, 3.5, 3.5, 3.5, 3, 3, 3.5, 3.5, 3,
-                      2, 1])
+_H_ONLINE = np.array(
+    [0.3, 0.2, 0.1, 0.1, 0.1, 0.3, 1, 2.5, 4, 4.5, 4.5, 4, 3, 3, 3.5, 3.5, 3.5, 3, 3, 3.5, 3.5, 3, 2, 1]
+)
 _H_OFFICE = np.array([0, 0, 0, 0, 0, 0, 0, 2, 9, 10, 9, 5, 1, 3, 8, 8, 6, 1, 0, 0, 0, 0, 0, 0], dtype=float)
 
 
@@ -711,8 +1100,9 @@ def _gen_year(ctx: _Context, year: int) -> dict[str, np.ndarray]:
     P /= P.sum(axis=1, keepdims=True)
     ch = np.minimum((rng.random(n)[:, None] > np.cumsum(P, axis=1)).sum(axis=1), len(CHANNELS) - 1)
     office = np.isin(ch, OFFICE_CHANNELS)
-    hour = np.where(office, rng.choice(24, n, p=_H_OFFICE / _H_OFFICE.sum()),
-                    rng.choice(24, n, p=_H_ONLINE / _H_ONLINE.sum()))
+    hour = np.where(
+        office, rng.choice(24, n, p=_H_OFFICE / _H_OFFICE.sum()), rng.choice(24, n, p=_H_ONLINE / _H_ONLINE.sum())
+    )
     minute = hour * 60 + rng.integers(0, 60, n)
     order = np.lexsort((minute, day))
     day, ch, minute, office = day[order], ch[order], minute[order], office[order]
@@ -765,16 +1155,43 @@ def _gen_year(ctx: _Context, year: int) -> dict[str, np.ndarray]:
     female = rng.random(n) < 0.5
     birth = rng.integers(1950, 2006, n)
     g = dict(
-        n=n, year=year, day=day, minute=minute, ch=ch, fam=fam, seq=seq, ag=ag, place=place, kind=kind, cat=cat,
-        due=due, due_shown=due_shown, outcome=outcome, res_day=res_day, score=score, has_sat=has_sat,
-        var=rng.integers(0, 1 << 30, n), female=female, sur=rng.choice(len(SURNAMES), n, p=SURNAME_W / SURNAME_W.sum()),
-        mid=rng.integers(0, 1 << 20, n), given=rng.integers(0, 1 << 20, n), birth=birth,
-        phone_pre=rng.integers(0, len(PHONE_PREFIXES), n), phone=rng.integers(0, 10**7, n),
-        mail_style=rng.integers(0, 4, n), mail_num=rng.integers(1, 1000, n),
-        mail_dom=rng.integers(0, len(EMAIL_DOMAINS), n), id_prov=rng.random(n) < 0.85,
-        id_rest=rng.integers(0, 10**6, n), cmnd=(year <= 2022) & (rng.random(n) < 0.3),
-        house=rng.integers(1, 300, n), hamlet=rng.integers(1, 30, n), tmpl=rng.integers(0, 1 << 20, n),
-        fill=rng.integers(2, 13, n), contact=rng.choice(4, n, p=CONTACT_P), has_mail=rng.random(n) < 0.6,
+        n=n,
+        year=year,
+        day=day,
+        minute=minute,
+        ch=ch,
+        fam=fam,
+        seq=seq,
+        ag=ag,
+        place=place,
+        kind=kind,
+        cat=cat,
+        due=due,
+        due_shown=due_shown,
+        outcome=outcome,
+        res_day=res_day,
+        score=score,
+        has_sat=has_sat,
+        var=rng.integers(0, 1 << 30, n),
+        female=female,
+        sur=rng.choice(len(SURNAMES), n, p=SURNAME_W / SURNAME_W.sum()),
+        mid=rng.integers(0, 1 << 20, n),
+        given=rng.integers(0, 1 << 20, n),
+        birth=birth,
+        phone_pre=rng.integers(0, len(PHONE_PREFIXES), n),
+        phone=rng.integers(0, 10**7, n),
+        mail_style=rng.integers(0, 4, n),
+        mail_num=rng.integers(1, 1000, n),
+        mail_dom=rng.integers(0, len(EMAIL_DOMAINS), n),
+        id_prov=rng.random(n) < 0.85,
+        id_rest=rng.integers(0, 10**6, n),
+        cmnd=(year <= 2022) & (rng.random(n) < 0.3),
+        house=rng.integers(1, 300, n),
+        hamlet=rng.integers(1, 30, n),
+        tmpl=rng.integers(0, 1 << 20, n),
+        fill=rng.integers(2, 13, n),
+        contact=rng.choice(4, n, p=CONTACT_P),
+        has_mail=rng.random(n) < 0.6,
     )
     # Compact dtypes: one year of a 10x run is ~250 000 rows of ~45 fields.
     for key, value in g.items():
@@ -790,8 +1207,7 @@ def _state(g: dict, idx: np.ndarray, as_of: np.ndarray | int) -> tuple[np.ndarra
     day, rd, out, due = g["day"][idx], g["res_day"][idx], g["outcome"][idx], g["due"][idx]
     closed = rd <= as_of
     done = np.where(out == 1, TRANSFERRED, np.where(out == 2, OUT_OF_REMIT, RESOLVED))
-    open_st = np.where((as_of - day <= 2) & (g["var"][idx] % 10 < 7), NEW,
-                       np.where(due < as_of, OVERDUE, IN_PROGRESS))
+    open_st = np.where((as_of - day <= 2) & (g["var"][idx] % 10 < 7), NEW, np.where(due < as_of, OVERDUE, IN_PROGRESS))
     status = np.where(closed, done, open_st)
     return status, closed, closed & (out == 0) & g["has_sat"][idx]
 
@@ -825,10 +1241,19 @@ class _Text:
                 for k in range(16):
                     before, _, after = tmpl.format(p="\x00", n=k, y=1985 + 2 * k).partition("\x00")
                     self.pre[ci, ti, k], self.post[ci, ti, k] = before, after
-        self.luts = {name: {col: _lut(prof[col], codes) for col, codes in
-                            (("channel", CHANNELS), ("kind", KINDS), ("category", CATEGORIES),
-                             ("status", STATUSES), ("satisfaction", SATISFACTION))}
-                     for name, prof in PROFILES.items()}
+        self.luts = {
+            name: {
+                col: _lut(prof[col], codes)
+                for col, codes in (
+                    ("channel", CHANNELS),
+                    ("kind", KINDS),
+                    ("category", CATEGORIES),
+                    ("status", STATUSES),
+                    ("satisfaction", SATISFACTION),
+                )
+            }
+            for name, prof in PROFILES.items()
+        }
         self.styles = {name: np.array(prof["agency_style"]) for name, prof in PROFILES.items()}
         self.styles["update"] = np.array(UPDATE_AGENCY_STYLE)
 
@@ -878,7 +1303,8 @@ class _Text:
         local = np.select(
             [style == 0, style == 1, style == 2],
             [g_ + s_ + num, s_ + "." + g_ + np.array([str(b) for b in birth], dtype=object), g_ + first + yy],
-            g_ + "." + s_ + yy)
+            g_ + "." + s_ + yy,
+        )
         return local + "@" + self.domains[g["mail_dom"][idx]]
 
     def cccd(self, g: dict, idx: np.ndarray) -> np.ndarray:
@@ -912,9 +1338,11 @@ class _Text:
         places = np.where(self.has_place[cat, t], self.ctx.units.place[g["place"][idx]], "")
         out = self.pre[cat, t, k] + places + self.post[cat, t, k]
         contacts = g["contact"][idx]
-        for code, fmt, make in ((1, " Số điện thoại liên hệ: {}.", self.phones),
-                                (2, " Liên hệ qua email {} để được trả lời.", self.emails),
-                                (3, " Người gửi có CCCD số {}.", self.cccd)):
+        for code, fmt, make in (
+            (1, " Số điện thoại liên hệ: {}.", self.phones),
+            (2, " Liên hệ qua email {} để được trả lời.", self.emails),
+            (3, " Người gửi có CCCD số {}.", self.cccd),
+        ):
             m = contacts == code
             if m.any():
                 out[m] = out[m] + np.array([fmt.format(v) for v in make(g, idx[m])], dtype=object)
@@ -932,8 +1360,16 @@ class _Text:
         strings = self.ctx.slash(days) if fmt == "slash" else self.ctx.dash(days)
         return np.where(shown, strings, "")
 
-    def ddn_columns(self, g: dict, idx: np.ndarray, status: np.ndarray, closed: np.ndarray, sat: np.ndarray,
-                    style: str = "ddn", with_email: bool = False) -> list:
+    def ddn_columns(
+        self,
+        g: dict,
+        idx: np.ndarray,
+        status: np.ndarray,
+        closed: np.ndarray,
+        sat: np.ndarray,
+        style: str = "ddn",
+        with_email: bool = False,
+    ) -> list:
         """Columns in the hotline layout (file 01, and file 06 with an e-mail column)."""
         ctx = self.ctx
         recv = ctx.slash(g["day"][idx]) + " " + self.ctx.hhmm[g["minute"][idx]]
@@ -941,20 +1377,24 @@ class _Text:
         sat_lab = np.where(sat, self.label(prof, "satisfaction", g["score"][idx] - 1, g, idx, 9), "")
         has_address = g["fam"][idx] == FAM_DDN
         cols = [
-            self.ids(g, idx), recv,
+            self.ids(g, idx),
+            recv,
             self.label(prof, "channel", g["ch"][idx], g, idx, 1),
             self.label(prof, "kind", g["kind"][idx], g, idx, 3),
             self.label(prof, "category", g["cat"][idx], g, idx, 5),
-            self.names(g, idx), self.phones(g, idx),
+            self.names(g, idx),
+            self.phones(g, idx),
         ]
         if with_email:
             cols.append(self.where(g["has_mail"][idx] & (g["fam"][idx] == FAM_APP), self.emails, g, idx))
         cols += [
             self.where(has_address, self.addresses, g, idx),
-            self.content(g, idx), self.agency(style, g, idx),
+            self.content(g, idx),
+            self.agency(style, g, idx),
             self.dates_optional(g["due_shown"][idx], g["due"][idx], "slash"),
             self.dates_optional(closed, g["res_day"][idx], "slash"),
-            self.label(prof, "status", status, g, idx, 7), sat_lab,
+            self.label(prof, "status", status, g, idx, 7),
+            sat_lab,
         ]
         return cols
 
@@ -967,8 +1407,14 @@ class _Text:
 # (combining class 220) precedes a circumflex or breve (230), hence the second group.
 _CP1258_RECOMPOSE = [
     (base + mark, unicodedata.normalize("NFC", base + mark))
-    for base, mark in (("a", "\u0302"), ("a", "\u0306"), ("e", "\u0302"), ("o", "\u0302"), ("o", "\u031b"),
-                       ("u", "\u031b"))
+    for base, mark in (
+        ("a", "\u0302"),
+        ("a", "\u0306"),
+        ("e", "\u0302"),
+        ("o", "\u0302"),
+        ("o", "\u031b"),
+        ("u", "\u031b"),
+    )
     for base in (base, base.upper())
 ] + [
     (base + "\u0323" + mark, unicodedata.normalize("NFC", base + mark) + "\u0323")
@@ -993,8 +1439,10 @@ def _csv_text(columns: list, delimiter: str) -> str:
         values = col.tolist() if isinstance(col, np.ndarray) else list(col)
         blob = "\x00".join(values)
         if '"' in blob or "\n" in blob or "\r" in blob:
-            values = ['"' + v.replace('"', '""') + '"' if (delimiter in v or '"' in v or "\n" in v or "\r" in v)
-                      else v for v in values]
+            values = [
+                '"' + v.replace('"', '""') + '"' if (delimiter in v or '"' in v or "\n" in v or "\r" in v) else v
+                for v in values
+            ]
         elif delimiter in blob:
             values = ['"' + v + '"' if delimiter in v else v for v in values]
         out.append(values)
@@ -1004,8 +1452,7 @@ def _csv_text(columns: list, delimiter: str) -> str:
 class _CsvOut:
     """A CSV export written in chunks of whole columns (UTF-8 with BOM, or Windows-1258)."""
 
-    def __init__(self, path: Path, header: list[str], encoding: str = "utf-8", delimiter: str = ",",
-                 bom: bool = True):
+    def __init__(self, path: Path, header: list[str], encoding: str = "utf-8", delimiter: str = ",", bom: bool = True):
         self.path = path
         self.f = open(path, "wb")  # noqa: SIM115 - closed in close()
         self.encoding, self.delimiter = encoding, delimiter
@@ -1077,8 +1524,10 @@ class _XlsxStream:
     def __init__(self, path: Path, sheet: str, widths: list[int], freeze_row: int, created: datetime):
         self.zf = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-        ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' \
-             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+        ns = (
+            'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+        )
         rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
         ct = "application/vnd.openxmlformats-officedocument"
         parts = {
@@ -1092,7 +1541,8 @@ class _XlsxStream:
                 f'<Override PartName="/xl/styles.xml" ContentType="{ct}.spreadsheetml.styles+xml"/>'
                 '<Override PartName="/docProps/core.xml" '
                 'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-                f'<Override PartName="/docProps/app.xml" ContentType="{ct}.extended-properties+xml"/></Types>'),
+                f'<Override PartName="/docProps/app.xml" ContentType="{ct}.extended-properties+xml"/></Types>'
+            ),
             "_rels/.rels": (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -1100,27 +1550,32 @@ class _XlsxStream:
                 '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
                 'metadata/core-properties" Target="docProps/core.xml"/>'
                 f'<Relationship Id="rId3" Type="{rel}/extended-properties" Target="docProps/app.xml"/>'
-                '</Relationships>'),
+                "</Relationships>"
+            ),
             "docProps/app.xml": (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-                '<Application>Microsoft Excel</Application></Properties>'),
+                "<Application>Microsoft Excel</Application></Properties>"
+            ),
             "docProps/core.xml": (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
                 'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/'
                 'terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>C-ThaiNguyen</dc:creator>'
                 f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'),
+                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
+            ),
             "xl/workbook.xml": (
                 f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {ns}>'
                 f'<bookViews><workbookView/></bookViews><sheets><sheet name="{_xml(sheet)}" sheetId="1" '
-                'r:id="rId1"/></sheets></workbook>'),
+                'r:id="rId1"/></sheets></workbook>'
+            ),
             "xl/_rels/workbook.xml.rels": (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                 f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-                f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>'),
+                f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>'
+            ),
             "xl/styles.xml": _STYLES_XML,
         }
         for name, text in parts.items():
@@ -1132,11 +1587,16 @@ class _XlsxStream:
         self._thread = threading.Thread(target=self._drain, name="xlsx-deflate", daemon=True)
         self._thread.start()
         cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths))
-        pane = (f'<pane ySplit="{freeze_row}" topLeftCell="A{freeze_row + 1}" activePane="bottomLeft" '
-                'state="frozen"/>') if freeze_row else ""
-        self._put(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {ns}>'
-                  f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
-                  f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>')
+        pane = (
+            (f'<pane ySplit="{freeze_row}" topLeftCell="A{freeze_row + 1}" activePane="bottomLeft" state="frozen"/>')
+            if freeze_row
+            else ""
+        )
+        self._put(
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {ns}>'
+            f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
+            f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+        )
         self.merges: list[str] = []
         self.letters = [_col_letter(i) for i in range(max(len(widths), 26))]
 
@@ -1180,7 +1640,7 @@ class _XlsxStream:
         m = len(columns[0][1])
         if m > block:
             for k in range(0, m, block):
-                self.data_rows(r0 + k, [(kind, values[k:k + block]) for kind, values in columns], block)
+                self.data_rows(r0 + k, [(kind, values[k : k + block]) for kind, values in columns], block)
             return
         rows = [str(r) for r in range(r0 + 1, r0 + 1 + m)]
         cells = []
@@ -1191,8 +1651,12 @@ class _XlsxStream:
                 blob = "\x00".join(values)
                 if "&" in blob or "<" in blob or ">" in blob:
                     values = [_xml(v) for v in values]
-                cells.append([f'<c r="{L}{r}" s="5" t="inlineStr"><is><t>{v}</t></is></c>' if v else ""
-                              for r, v in zip(rows, values, strict=True)])
+                cells.append(
+                    [
+                        f'<c r="{L}{r}" s="5" t="inlineStr"><is><t>{v}</t></is></c>' if v else ""
+                        for r, v in zip(rows, values, strict=True)
+                    ]
+                )
             elif kind == "n":
                 cells.append([f'<c r="{L}{r}" s="5"><v>{v}</v></c>' for r, v in zip(rows, values, strict=True)])
             else:
@@ -1201,15 +1665,22 @@ class _XlsxStream:
                 if kind == "datetime":
                     cells.append([f'<c r="{L}{r}" s="{s}"><v>{v!r}</v></c>' for r, v in zip(rows, vals, strict=True)])
                 else:
-                    cells.append([f'<c r="{L}{r}" s="{s}"><v>{int(v)}</v></c>' if v == v else ""
-                                  for r, v in zip(rows, vals, strict=True)])
+                    cells.append(
+                        [
+                            f'<c r="{L}{r}" s="{s}"><v>{int(v)}</v></c>' if v == v else ""
+                            for r, v in zip(rows, vals, strict=True)
+                        ]
+                    )
         self._put("".join([f'<row r="{r}">{"".join(cs)}</row>' for r, *cs in zip(rows, *cells, strict=True)]))
 
     def close(self) -> None:
         merges = "".join(f'<mergeCell ref="{m}"/>' for m in self.merges)
-        self._put("</sheetData>" + (f'<mergeCells count="{len(self.merges)}">{merges}</mergeCells>' if merges else "")
-                  + '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-                  '<pageSetup paperSize="9" orientation="landscape"/></worksheet>')
+        self._put(
+            "</sheetData>"
+            + (f'<mergeCells count="{len(self.merges)}">{merges}</mergeCells>' if merges else "")
+            + '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+            '<pageSetup paperSize="9" orientation="landscape"/></worksheet>'
+        )
         self._queue.put(None)
         self._thread.join()
         self.fh.close()
@@ -1239,7 +1710,9 @@ def _report_bottom(ncols: int, total: str, on: date, signers: tuple[str, str]) -
         [(right, f"Thái Nguyên, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}", "italic", ncols - 1)],
         [(left, "Người lập biểu", "bold", left + 2), (right, "Thủ trưởng đơn vị", "bold", ncols - 1)],
         [(left, "(Ký, ghi rõ họ tên)", "italic", left + 2), (right, "(Ký tên, đóng dấu)", "italic", ncols - 1)],
-        [], [], [],
+        [],
+        [],
+        [],
         [(left, signers[0], "bold", left + 2), (right, signers[1], "bold", ncols - 1)],
     ]
 
@@ -1256,9 +1729,13 @@ class _AppWriter:
         self.path = out_dir / f"02_cthainguyen_{year}{suffix}.xlsx"
         self.ctx, self.last = ctx, last
         self.x = _XlsxStream(self.path, f"PAKN {year}", APP_WIDTHS, 7, datetime.combine(last, datetime.min.time()))
-        top = _report_top(len(APP_HEADER), "UBND TỈNH THÁI NGUYÊN", "",
-                          "BÁO CÁO TỔNG HỢP PHẢN ÁNH, KIẾN NGHỊ QUA ỨNG DỤNG C-THAINGUYEN",
-                          f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}")
+        top = _report_top(
+            len(APP_HEADER),
+            "UBND TỈNH THÁI NGUYÊN",
+            "",
+            "BÁO CÁO TỔNG HỢP PHẢN ÁNH, KIẾN NGHỊ QUA ỨNG DỤNG C-THAINGUYEN",
+            f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}",
+        )
         for r, cells in enumerate(top):
             self.x.layout_row(r, cells)
         self.x.layout_row(len(top), [(c, h, "header", c) for c, h in enumerate(APP_HEADER)])
@@ -1293,8 +1770,9 @@ class _AppWriter:
         self.written += m
 
     def close(self, signers: tuple[str, str]) -> Path:
-        bottom = _report_bottom(len(APP_HEADER), f"Tổng cộng: {_fmt_vn_int(self.written)} phản ánh, kiến nghị",
-                                self.last, signers)
+        bottom = _report_bottom(
+            len(APP_HEADER), f"Tổng cộng: {_fmt_vn_int(self.written)} phản ánh, kiến nghị", self.last, signers
+        )
         for k, cells in enumerate(bottom):
             self.x.layout_row(self.r + 1 + k, cells)
         self.x.close()
@@ -1309,11 +1787,15 @@ class _EmWriter:
         ctx = text.ctx
         prof = "em"
         cols = [
-            text.ids(g, idx), ctx.dash(g["day"][idx]),
+            text.ids(g, idx),
+            ctx.dash(g["day"][idx]),
             text.label(prof, "channel", g["ch"][idx], g, idx, 1),
             text.label(prof, "kind", g["kind"][idx], g, idx, 3),
             text.label(prof, "category", g["cat"][idx], g, idx, 5),
-            text.names(g, idx), text.emails(g, idx), text.content(g, idx), text.agency("em", g, idx),
+            text.names(g, idx),
+            text.emails(g, idx),
+            text.content(g, idx),
+            text.agency("em", g, idx),
             text.dates_optional(g["due_shown"][idx], g["due"][idx], "dash"),
             text.dates_optional(closed, g["res_day"][idx], "dash"),
             text.label(prof, "status", status, g, idx, 7),
@@ -1333,8 +1815,9 @@ class _VbWriter:
         self.wb = xlwt.Workbook(encoding="utf-8")
         self.ws = self.wb.add_sheet("So theo doi don thu")
         title = xlwt.easyxf("font: bold on, height 260; align: horiz center")
-        self.head = xlwt.easyxf("font: bold on; borders: left thin, right thin, top thin, bottom thin; "
-                                "align: wrap on, horiz center")
+        self.head = xlwt.easyxf(
+            "font: bold on; borders: left thin, right thin, top thin, bottom thin; align: wrap on, horiz center"
+        )
         self.date = xlwt.easyxf(num_format_str="DD/MM/YYYY")
         self.ws.write_merge(0, 0, 0, len(VB_HEADER) - 1, "SỔ THEO DÕI ĐƠN THƯ, TIẾP CÔNG DÂN", title)
         for c, h in enumerate(VB_HEADER):
@@ -1349,12 +1832,18 @@ class _VbWriter:
         ctx = text.ctx
         prof = "vb"
         cols = [
-            text.ids(g, idx), None,
+            text.ids(g, idx),
+            None,
             text.label(prof, "channel", g["ch"][idx], g, idx, 1),
             text.label(prof, "kind", g["kind"][idx], g, idx, 3),
             text.label(prof, "category", g["cat"][idx], g, idx, 5),
-            text.names(g, idx), text.id_numbers(g, idx), text.content(g, idx), text.agency("vb", g, idx),
-            None, None, text.label(prof, "status", status, g, idx, 7),
+            text.names(g, idx),
+            text.id_numbers(g, idx),
+            text.content(g, idx),
+            text.agency("vb", g, idx),
+            None,
+            None,
+            text.label(prof, "status", status, g, idx, 7),
         ]
         day, due, res = g["day"][idx], g["due"][idx], g["res_day"][idx]
         due_shown = g["due_shown"][idx]
@@ -1432,8 +1921,11 @@ def _inspections(ctx: _Context, out_dir: Path) -> Path:
     mean = np.array([1.0, 1.8, 0.5, 1.4])[itype] + 1.2 * worse
     nfind = np.minimum(rng.poisson(mean), 6)
     level = u.level[ag]
-    checked = np.where(level == LEVEL_DEPARTMENT, rng.integers(12, 61, n),
-                       np.where(level == LEVEL_DISTRICT, rng.integers(15, 46, n), rng.integers(6, 21, n)))
+    checked = np.where(
+        level == LEVEL_DEPARTMENT,
+        rng.integers(12, 61, n),
+        np.where(level == LEVEL_DISTRICT, rng.integers(15, 46, n), rng.integers(6, 21, n)),
+    )
     years = day.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
     seq = np.zeros(n, dtype=int)
     for y in np.unique(years):
@@ -1482,16 +1974,25 @@ def _inspections(ctx: _Context, out_dir: Path) -> Path:
     var = rng.integers(0, 1 << 30, n)
     fvar = rng.integers(0, 1 << 30, f)
 
-    wb = xlsxwriter.Workbook(str(out_dir / "05_kiem_tra_cong_vu.xlsx"),
-                             {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False,
-                              "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(
+        str(out_dir / "05_kiem_tra_cong_vu.xlsx"),
+        {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False},
+    )
     wb.set_properties({"author": "Sở Nội vụ", "created": datetime.combine(ctx.today, datetime.min.time())})
     fmts = {
         "bold": wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "font_name": "Times New Roman"}),
         "title": wb.add_format({"bold": True, "align": "center", "font_size": 13, "font_name": "Times New Roman"}),
         "italic": wb.add_format({"italic": True, "align": "center", "font_name": "Times New Roman"}),
-        "header": wb.add_format({"bold": True, "border": 1, "text_wrap": True, "align": "center", "valign": "vcenter",
-                                 "font_name": "Times New Roman"}),
+        "header": wb.add_format(
+            {
+                "bold": True,
+                "border": 1,
+                "text_wrap": True,
+                "align": "center",
+                "valign": "vcenter",
+                "font_name": "Times New Roman",
+            }
+        ),
         "cell": wb.add_format({"border": 1, "font_name": "Times New Roman"}),
         "date": wb.add_format({"border": 1, "num_format": "dd/mm/yyyy", "font_name": "Times New Roman"}),
     }
@@ -1508,9 +2009,13 @@ def _inspections(ctx: _Context, out_dir: Path) -> Path:
             else:
                 ws.write(r, c, v, fmts[style])
 
-    top = _report_top(ncols, "UBND TỈNH THÁI NGUYÊN", "SỞ NỘI VỤ",
-                      "BÁO CÁO KẾT QUẢ KIỂM TRA CÔNG VỤ, KIỂM TRA CẢI CÁCH HÀNH CHÍNH",
-                      f"Từ ngày {START_DATE:%d/%m/%Y} đến ngày {ctx.today:%d/%m/%Y}")
+    top = _report_top(
+        ncols,
+        "UBND TỈNH THÁI NGUYÊN",
+        "SỞ NỘI VỤ",
+        "BÁO CÁO KẾT QUẢ KIỂM TRA CÔNG VỤ, KIỂM TRA CẢI CÁCH HÀNH CHÍNH",
+        f"Từ ngày {START_DATE:%d/%m/%Y} đến ngày {ctx.today:%d/%m/%Y}",
+    )
     for r, cells in enumerate(top):
         layout(r, cells)
     layout(len(top), [(c, h, "header", c) for c, h in enumerate(INSPECTION_HEADER)])
@@ -1535,8 +2040,7 @@ def _inspections(ctx: _Context, out_dir: Path) -> Path:
             team, lead = f"Tổ kiểm tra đột xuất theo Quyết định số {decision[i]}/QĐ-SNV", "Sở Nội vụ"
         else:
             team, lead = f"Đoàn kiểm tra công vụ theo Quyết định số {decision[i]}/QĐ-UBND", "Sở Nội vụ"
-        base = [iid, int(day[i]) + _EXCEL_OFFSET, type_lut[itype[i], var[i] % 12], team, lead, agency,
-                int(checked[i])]
+        base = [iid, int(day[i]) + _EXCEL_OFFSET, type_lut[itype[i], var[i] % 12], team, lead, agency, int(checked[i])]
         finds = range(first_finding[i], first_finding[i + 1]) or [None]
         for k, j in enumerate(finds, start=1):
             stt += 1
@@ -1565,8 +2069,9 @@ def _inspections(ctx: _Context, out_dir: Path) -> Path:
                     ws.write_blank(r, 15, None, cell)
             r += 1
     signers = tuple(rng.choice(SIGNERS, 2, replace=False).tolist())
-    bottom = _report_bottom(ncols, f"Tổng cộng: {_fmt_vn_int(n)} cuộc kiểm tra, {_fmt_vn_int(f)} vi phạm",
-                            ctx.today, signers)
+    bottom = _report_bottom(
+        ncols, f"Tổng cộng: {_fmt_vn_int(n)} cuộc kiểm tra, {_fmt_vn_int(f)} vi phạm", ctx.today, signers
+    )
     for k, cells in enumerate(bottom):
         layout(r + 1 + k, cells)
     wb.close()
@@ -1601,15 +2106,26 @@ def _dirty(ctx: _Context, out_dir: Path) -> Path:
     today = ctx.today_num
     lo = max(ctx.start_num, today - 720)
     reform = min(_dnum(REFORM_DATE), today)
-    defects = [k for k in ("missing-id", "nonexistent-date", "unparseable-date", "future-date",
-                           "resolved-before-received", "unknown-agency", "misspelled-agency") for _ in range(E[k])]
+    defects = [
+        k
+        for k in (
+            "missing-id",
+            "nonexistent-date",
+            "unparseable-date",
+            "future-date",
+            "resolved-before-received",
+            "unknown-agency",
+            "misspelled-agency",
+        )
+        for _ in range(E[k])
+    ]
     written_once = E["rows"] - E["duplicate-id"]
     kinds = ["good"] * (written_once - len(defects)) + defects
     kinds = [kinds[i] for i in rng.permutation(len(kinds))]
     good = np.array([i for i, k in enumerate(kinds) if k == "good"])
     pick = rng.permutation(good).tolist()
-    varied = set(pick[:E["varied-spelling"]])
-    dup_sources = sorted(pick[E["varied-spelling"]:E["varied-spelling"] + E["duplicate-id"]])
+    varied = set(pick[: E["varied-spelling"]])
+    dup_sources = sorted(pick[E["varied-spelling"] : E["varied-spelling"] + E["duplicate-id"]])
     # Rows whose date the loader cannot use are matched with no date: name units that exist today.
     cur_units, cur_p = ctx.era_pool[-1]
     nonexistent = iter(["31/02/2024", "31/02/2024 08:30", "31/02/2024"] * 10)
@@ -1624,8 +2140,9 @@ def _dirty(ctx: _Context, out_dir: Path) -> Path:
         if k == "resolved-before-received":
             d = max(d, lo + 10)
         e = int(ctx.era_of(np.array([d]))[0])
-        units, p = ctx.era_pool[e] if k not in ("nonexistent-date", "unparseable-date", "future-date") \
-            else (cur_units, cur_p)
+        units, p = (
+            ctx.era_pool[e] if k not in ("nonexistent-date", "unparseable-date", "future-date") else (cur_units, cur_p)
+        )
         ag = int(rng.choice(units, p=p))
         agency = _vary_spelling(u, ag, int(rng.integers(3))) if i in varied else str(u.names[0, ag])
         recv = f"{ctx.d_slash[d - ctx.d0]} {int(rng.integers(7, 21)):02d}:{int(rng.integers(60)):02d}"
@@ -1634,8 +2151,13 @@ def _dirty(ctx: _Context, out_dir: Path) -> Path:
         content = tl[int(rng.integers(len(tl)))].format(p=u.place[ag] or "xã Tân Cương", n=3, y=2001)
         fem = bool(rng.random() < 0.5)
         mids, givs = (MIDDLE_F, GIVEN_F) if fem else (MIDDLE_M, GIVEN_M)
-        name = " ".join([SURNAMES[int(rng.integers(len(SURNAMES)))], mids[int(rng.integers(len(mids)))],
-                         givs[int(rng.integers(len(givs)))]])
+        name = " ".join(
+            [
+                SURNAMES[int(rng.integers(len(SURNAMES)))],
+                mids[int(rng.integers(len(mids)))],
+                givs[int(rng.integers(len(givs)))],
+            ]
+        )
         phone = f"{PHONE_PREFIXES[int(rng.integers(len(PHONE_PREFIXES)))]}{int(rng.integers(10**7)):07d}"
         pu, pp = ctx.era_place[e]
         address = f"Xóm {int(rng.integers(1, 20))}, {u.address[int(rng.choice(pu, p=pp))]}"
@@ -1657,8 +2179,24 @@ def _dirty(ctx: _Context, out_dir: Path) -> Path:
             agency = DIRTY_UNKNOWN_AGENCY
         elif k == "misspelled-agency":
             agency = DIRTY_MISSPELLED_AGENCY
-        rows.append([cid, recv, labels["channel"]["hotline"][0], "Phản ánh", labels["category"][cat][0], name,
-                     phone, address, content, agency, "", resolved, st, ""])
+        rows.append(
+            [
+                cid,
+                recv,
+                labels["channel"]["hotline"][0],
+                "Phản ánh",
+                labels["category"][cat][0],
+                name,
+                phone,
+                address,
+                content,
+                agency,
+                "",
+                resolved,
+                st,
+                "",
+            ]
+        )
     # The same IDs again further down, now resolved: the later row wins.
     for n, i in enumerate(reversed(dup_sources)):
         later = list(rows[i])
@@ -1681,8 +2219,11 @@ def _dirty(ctx: _Context, out_dir: Path) -> Path:
 def _update_candidates(g: dict, today: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of files 01/02 received in the last UPDATE_WINDOW_DAYS whose status changed between the export
     that wrote them (a day between receipt and resolution) and today, with that export's day."""
-    idx = np.flatnonzero(((g["fam"] == FAM_DDN) | (g["fam"] == FAM_APP))
-                         & (g["day"] >= today - UPDATE_WINDOW_DAYS) & (g["day"] <= today - 7))
+    idx = np.flatnonzero(
+        ((g["fam"] == FAM_DDN) | (g["fam"] == FAM_APP))
+        & (g["day"] >= today - UPDATE_WINDOW_DAYS)
+        & (g["day"] <= today - 7)
+    )
     day = g["day"][idx]
     end = np.minimum(g["res_day"][idx], today)
     snap = day + ((g["var"][idx] >> 24) % 64) * (end - day) // 64
@@ -1719,14 +2260,21 @@ def _write_demo_exports(out_dir: Path, scale: float, seed: int, today: date) -> 
 
     # Pass 1: which rows the next export (file 06) repeats with a new status. Years are regenerated in
     # pass 2 from the same seeds rather than kept, so memory holds one year at a time.
-    counts = {y: (_update_candidates(_gen_year(ctx, y), ctx.today_num)[0].size
-                  if y >= _ddate(ctx.today_num - UPDATE_WINDOW_DAYS).year else 0) for y in ctx.years}
+    counts = {
+        y: (
+            _update_candidates(_gen_year(ctx, y), ctx.today_num)[0].size
+            if y >= _ddate(ctx.today_num - UPDATE_WINDOW_DAYS).year
+            else 0
+        )
+        for y in ctx.years
+    }
     total = sum(counts.values())
     want = min(total, round(BASE_UPDATES * scale))
     chosen = np.sort(np.random.default_rng([seed, 0x06]).choice(total, want, replace=False))
     offsets = np.cumsum([0] + [counts[y] for y in ctx.years])
-    picked = {y: chosen[(chosen >= offsets[k]) & (chosen < offsets[k + 1])] - offsets[k]
-              for k, y in enumerate(ctx.years)}
+    picked = {
+        y: chosen[(chosen >= offsets[k]) & (chosen < offsets[k + 1])] - offsets[k] for k, y in enumerate(ctx.years)
+    }
 
     # Pass 2: write, one year at a time, in chunks.
     ddn = _CsvOut(out_dir / "01_duong_day_nong.csv", DDN_HEADER)
@@ -1753,7 +2301,7 @@ def _write_demo_exports(out_dir: Path, scale: float, seed: int, today: date) -> 
         for fam, writer in ((FAM_DDN, None), (FAM_EM, em), (FAM_VB, vb), (FAM_APP, None)):
             idx_all = np.flatnonzero(g["fam"] == fam)
             for lo in range(0, idx_all.size, CHUNK_ROWS):
-                idx = idx_all[lo:lo + CHUNK_ROWS]
+                idx = idx_all[lo : lo + CHUNK_ROWS]
                 st, cl, sa = _state(g, idx, as_of[idx])
                 if fam == FAM_DDN:
                     ddn.write_columns(text.ddn_columns(g, idx, st, cl, sa))

@@ -52,7 +52,7 @@ with col2:
 
 st.subheader(t("resolution.on_time_by_unit"))
 units = ranking.scored(data.by_unit(f, period))
-eligible = units[units["ranked"]].sort_values("on_time_rate").head(25)
+eligible = ranking.weakest_on(units, "on_time_rate", 25)
 widgets.chart(
     charts.bars(
         eligible,
@@ -64,7 +64,7 @@ widgets.chart(
         ids=list(eligible["unit_id"]),
         unit="rate",
         target=measures.get("on_time_rate").target,
-        colors=[charts.PALETTES["band"].get(measures.band(s), charts.NEUTRAL) for s in eligible["score_on_time_rate"]],
+        colors=charts.band_colours(eligible["band"]),
     ),
     eligible[["unit_id", "unit_name", "to_be_handled", "resolved", "on_time", "on_time_rate"]],
     key="resolution_on_time",

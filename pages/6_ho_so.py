@@ -32,8 +32,7 @@ if not agency_id:
     st.stop()
 
 info = data.agency(agency_id).iloc[0]
-is_current = info["current_id"] is None or info["current_id"] == agency_id
-f_unit, f_all = queries.profile_filters(f, agency_id, is_current)
+f_unit, f_all = queries.profile_filters(f, agency_id, info["current_id"])
 
 st.subheader(info["name"])
 facts = [label("level", info["level"])]

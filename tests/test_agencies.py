@@ -75,12 +75,7 @@ def test_build_reference_columns_equal_schema_columns(tables):
 def test_build_reference_levels_counted_per_period(tables):
     a = tables.agencies
     period = a["agency_id"].str.extract(r"(@.*)$", expand=False).fillna("")
-    got = (
-        a.assign(period=period)
-        .groupby(["level", "period", "unit_type"])
-        .size()
-        .to_dict()
-    )
+    got = a.assign(period=period).groupby(["level", "period", "unit_type"]).size().to_dict()
     with open(DEPARTMENTS_CSV, encoding="utf-8") as f:
         n_departments = sum(1 for _ in csv.DictReader(f))
     assert n_departments == 20
@@ -152,19 +147,10 @@ def test_split_units_two_successor_pairs_exactly_one_primary(tables):
 
 
 def test_successor_pairs_equal_old_to_new_mapping_file(tables):
-    with open(
-        REFERENCE_DIR / "thai_nguyen_2025_old_to_new_mapping.csv", encoding="utf-8"
-    ) as f:
-        expected = {
-            (f"xa:{r['old_code']}{OLD}", f"xa:{r['new_code']}{NEW}")
-            for r in csv.DictReader(f)
-        }
+    with open(REFERENCE_DIR / "thai_nguyen_2025_old_to_new_mapping.csv", encoding="utf-8") as f:
+        expected = {(f"xa:{r['old_code']}{OLD}", f"xa:{r['new_code']}{NEW}") for r in csv.DictReader(f)}
     s = tables.successors
-    got = {
-        (r.agency_id, r.successor_id)
-        for r in s.itertuples()
-        if r.agency_id.startswith("xa:")
-    }
+    got = {(r.agency_id, r.successor_id) for r in s.itertuples() if r.agency_id.startswith("xa:")}
     assert len(expected) == 283
     assert got == expected
 
@@ -191,10 +177,7 @@ def test_codes_leading_zeros_kept(agencies):
 def test_code_reuse_05443_two_units_different_periods(tables):
     a = tables.agencies
     rows = a[a["code"] == "05443"][["agency_id", "name", "valid_from", "valid_to"]]
-    got = sorted(
-        tuple(None if pd.isna(v) else v for v in r)
-        for r in rows.itertuples(index=False)
-    )
+    got = sorted(tuple(None if pd.isna(v) else v for v in r) for r in rows.itertuples(index=False))
     assert got == [
         ("xa:05443@2025-07-01", "Phường Phan Đình Phùng", D(2025, 7, 1), None),
         ("xa:05443@pre2025", "Phường Trưng Vương", None, D(2025, 6, 30)),
@@ -254,13 +237,8 @@ def test_write_reference_twice_same_rows_and_keeps_registered():
     assert first == second
     assert first["agencies"] == 410
     assert c.execute("select count(*) from agencies").fetchone()[0] == 411
-    assert (
-        c.execute("select count(*) from agency_successors").fetchone()[0]
-        == first["successor_pairs"]
-    )
-    assert c.execute(
-        "select agency_id from agency_aliases where alias_norm = 'nycc48'"
-    ).fetchall() == [(src_id,)]
+    assert c.execute("select count(*) from agency_successors").fetchone()[0] == first["successor_pairs"]
+    assert c.execute("select agency_id from agency_aliases where alias_norm = 'nycc48'").fetchall() == [(src_id,)]
 
 
 def test_write_reference_rollback_restores_previous_rows():
@@ -361,9 +339,7 @@ def test_matcher_blank_name_unknown_without_suggestions(matcher):
 
 
 def test_matcher_datetime_input_same_as_date(matcher):
-    assert matcher.match(
-        "Phường Đức Xuân", dt.datetime(2024, 5, 1, 9, 30)
-    ) == AgencyMatch("xa:01840@pre2025")
+    assert matcher.match("Phường Đức Xuân", dt.datetime(2024, 5, 1, 9, 30)) == AgencyMatch("xa:01840@pre2025")
 
 
 def test_matcher_repeat_call_same_period_returns_cached_object(matcher):
@@ -378,9 +354,7 @@ def test_matcher_gap_between_periods_picks_nearest_each_day():
         ('a', 'Ban A', 'office', null, '2020-01-10'), ('b', 'Ban A', 'office', '2020-01-21', null)""")
     c.execute("insert into agency_aliases values ('ban a', 'a'), ('ban a', 'b')")
     m = AgencyMatcher(c)
-    got = [
-        m.match("Ban A", D(2020, 1, day)).agency_id for day in (10, 12, 15, 16, 19, 21)
-    ]
+    got = [m.match("Ban A", D(2020, 1, day)).agency_id for day in (10, 12, 15, 16, 19, 21)]
     assert got == ["a", "a", "a", "b", "b", "b"]
 
 
@@ -390,9 +364,7 @@ def test_matcher_gap_equal_distance_ambiguous():
         ('a', 'Ban A', 'office', null, '2020-01-10'), ('b', 'Ban A', 'office', '2020-01-20', null)""")
     c.execute("insert into agency_aliases values ('ban a', 'a'), ('ban a', 'b')")
     m = AgencyMatcher(c)
-    assert m.match("Ban A", D(2020, 1, 15)) == AgencyMatch(
-        None, "ambiguous-agency", ["Ban A"]
-    )
+    assert m.match("Ban A", D(2020, 1, 15)) == AgencyMatch(None, "ambiguous-agency", ["Ban A"])
     assert m.match("Ban A", D(2020, 1, 14)) == AgencyMatch("a")
 
 
@@ -403,16 +375,10 @@ def test_register_twice_same_id_one_row():
     c = _warehouse()
     first = register(c, "nyc", " NYCC48 ", "office")
     second = register(c, "nyc", "NYCC48", "office")
-    rows = c.execute(
-        "select agency_id, name, level, source, current_id from agencies"
-    ).fetchall()
+    rows = c.execute("select agency_id, name, level, source, current_id from agencies").fetchall()
     assert (first, second) == ("src:nyc:NYCC48", "src:nyc:NYCC48")
-    assert rows == [
-        ("src:nyc:NYCC48", "NYCC48", "office", "mapping:nyc", "src:nyc:NYCC48")
-    ]
-    assert c.execute("select * from agency_aliases").fetchall() == [
-        ("nycc48", "src:nyc:NYCC48")
-    ]
+    assert rows == [("src:nyc:NYCC48", "NYCC48", "office", "mapping:nyc", "src:nyc:NYCC48")]
+    assert c.execute("select * from agency_aliases").fetchall() == [("nycc48", "src:nyc:NYCC48")]
 
 
 def test_register_blank_name_raises():
@@ -430,6 +396,4 @@ def test_matcher_register_unknown_then_resolves():
     agency_id = m.register(c, "nyc", "NYCC48", "office")
     assert m.match("NYCC48", D(2025, 1, 1)) == AgencyMatch("src:nyc:NYCC48")
     assert m.match("nycc48", None) == AgencyMatch(agency_id)
-    assert AgencyMatcher(c).match("NYCC48", D(2025, 1, 1)) == AgencyMatch(
-        "src:nyc:NYCC48"
-    )
+    assert AgencyMatcher(c).match("NYCC48", D(2025, 1, 1)) == AgencyMatch("src:nyc:NYCC48")

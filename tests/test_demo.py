@@ -78,7 +78,7 @@ def read_table(path: Path) -> tuple[list[str], list[list[object]]]:
     known = PAKN_HEADERS | KTCV_HEADERS
     head = next(i for i, r in enumerate(sheet) if sum(fold(c) in known for c in r if c not in ("", None)) >= 3)
     data = []
-    for r in sheet[head + 1:]:
+    for r in sheet[head + 1 :]:
         first = next((c for c in r if c not in ("", None)), None)
         if isinstance(first, str) and fold(first).startswith("tong cong"):
             break
@@ -114,8 +114,13 @@ def frame(path: Path, index: dict[str, str]) -> pd.DataFrame:
 
 
 def complaint_frame(paths: list[Path], include_dirty: bool = False, include_update: bool = False) -> pd.DataFrame:
-    keep = [p for p in paths if p.name.startswith(("01", "02", "03", "04"))
-            or (include_update and p.name.startswith("06")) or (include_dirty and p.name.startswith("07"))]
+    keep = [
+        p
+        for p in paths
+        if p.name.startswith(("01", "02", "03", "04"))
+        or (include_update and p.name.startswith("06"))
+        or (include_dirty and p.name.startswith("07"))
+    ]
     df = pd.concat([frame(p, PAKN_HEADERS) for p in keep], ignore_index=True)
     if not include_dirty:
         for col in ("received_at", "resolved_at", "due_date"):
@@ -142,8 +147,12 @@ def _units() -> dict[str, list[tuple[date | None, date | None, str]]]:
             add(fold(f"{r.name} {districts[r.parent_district_code]}"), None, last, r.name)
     dep = pd.read_csv(DEPARTMENTS, dtype=str, keep_default_na=False)
     for r in dep.itertuples():
-        add(fold(r.name), date.fromisoformat(r.valid_from) if r.valid_from else None,
-            date.fromisoformat(r.valid_to) if r.valid_to else None, r.name)
+        add(
+            fold(r.name),
+            date.fromisoformat(r.valid_from) if r.valid_from else None,
+            date.fromisoformat(r.valid_to) if r.valid_to else None,
+            r.name,
+        )
     return out
 
 
@@ -154,21 +163,23 @@ def agency_key(name: str) -> str:
     key = fold(name)
     for prefix in ("ubnd ", "uy ban nhan dan "):
         if key.startswith(prefix):
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
     return key
 
 
 def shape(text: str) -> str:
     """Lower case with tone marks dropped but vowel shapes kept: 'Văn Lăng' != 'Văn Lang'."""
     s = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).lower())
-    return " ".join(unicodedata.normalize("NFC", "".join(c for c in s if c not in "\u0300\u0301\u0303\u0309\u0323"))
-                    .split())
+    return " ".join(
+        unicodedata.normalize("NFC", "".join(c for c in s if c not in "\u0300\u0301\u0303\u0309\u0323")).split()
+    )
 
 
 def units_valid(name: str, on: date) -> list[str]:
     """Real units the name can mean on a date; same-folding names are told apart by their vowel shapes."""
-    found = [n for vf, vt, n in UNITS.get(agency_key(name), [])
-             if (vf is None or vf <= on) and (vt is None or on <= vt)]
+    found = [
+        n for vf, vt, n in UNITS.get(agency_key(name), []) if (vf is None or vf <= on) and (vt is None or on <= vt)
+    ]
     if len(found) > 1:
         found = [n for n in found if shape(n).split(" ", 1)[1] in shape(name)] or found
     return found
@@ -244,7 +255,8 @@ def test_headers_every_file_only_mapping_headers(exports):
         unknown = [h for h in header if h and fold(h) not in index and fold(h) not in ROW_NUMBER_HEADERS]
         assert unknown == [], p.name
         assert len({index.get(fold(h)) for h in header if fold(h) in index}) == len(
-            [h for h in header if fold(h) in index]), f"{p.name}: two headers map to one column"
+            [h for h in header if fold(h) in index]
+        ), f"{p.name}: two headers map to one column"
 
 
 def test_values_never_spelled_like_a_header(exports):
@@ -364,15 +376,23 @@ def test_inspection_ids_and_finding_ids_well_formed(inspections):
     assert inspections["inspection_id"].str.fullmatch(r"KT-20\d\d-\d{3}").all()
     findings = inspections["violation_id"].dropna()
     assert findings.is_unique
-    assert all(v.startswith(i + "-VP") for v, i in zip(findings, inspections.loc[findings.index, "inspection_id"],
-                                                         strict=True))
+    assert all(
+        v.startswith(i + "-VP") for v, i in zip(findings, inspections.loc[findings.index, "inspection_id"], strict=True)
+    )
 
 
 def test_inspections_without_finding_have_blank_finding_columns(inspections):
     bare = inspections[inspections["violation_id"].isna()]
     assert len(bare) > 0
-    finding_cols = ["category", "description", "officials_involved", "handling", "recommendation", "remedy_due",
-                    "remedied_on"]
+    finding_cols = [
+        "category",
+        "description",
+        "officials_involved",
+        "handling",
+        "recommendation",
+        "remedy_due",
+        "remedied_on",
+    ]
     assert bare[finding_cols].isna().all().all()
     assert bare["inspection_id"].is_unique  # one row per inspection that found nothing
 
@@ -456,8 +476,10 @@ def test_satisfaction_only_on_resolved_rows(complaints):
 
 
 def test_agency_names_real_unit_valid_on_row_date(complaints, inspections, exports):
-    rows = [(a, d.date(), f) for a, d, f in zip(complaints["agency"], complaints["received_at"], complaints["file"],
-                                               strict=True)]
+    rows = [
+        (a, d.date(), f)
+        for a, d, f in zip(complaints["agency"], complaints["received_at"], complaints["file"], strict=True)
+    ]
     rows += [(a, d.date(), "05") for a, d in zip(inspections["agency"], inspections["inspected_on"], strict=True)]
     update = complaint_frame(by_prefix(exports, "06"), include_update=True)
     rows += [(a, d.date(), "06") for a, d in zip(update["agency"], update["received_at"], strict=True)]
@@ -479,13 +501,16 @@ def test_agency_names_dirty_file_good_rows_valid_unknowns_deliberate(exports):
         assert len(units_valid(r[9], received.date())) == 1, r[9]
         checked += 1
     assert checked > 150
-    assert sum(fold(r[9]) in deliberate for r in rows) == DIRTY_EXPECTED["unknown-agency"] + DIRTY_EXPECTED[
-        "misspelled-agency"]
+    assert (
+        sum(fold(r[9]) in deliberate for r in rows)
+        == DIRTY_EXPECTED["unknown-agency"] + DIRTY_EXPECTED["misspelled-agency"]
+    )
 
 
 def test_agency_names_spelling_varies_across_files(complaints):
     prefixes = complaints.groupby("file")["agency"].agg(
-        lambda s: frozenset(s.str.extract(r"^(UBND|Ủy ban nhân dân|Xã|Phường|Huyện|Thành phố)")[0].dropna()))
+        lambda s: frozenset(s.str.extract(r"^(UBND|Ủy ban nhân dân|Xã|Phường|Huyện|Thành phố)")[0].dropna())
+    )
     every = set().union(*prefixes)
     assert {"UBND", "Ủy ban nhân dân", "Xã"} <= every
 
@@ -646,11 +671,30 @@ def test_dirty_file_defects_match_dirty_expected(exports):
     found["duplicate-id"] = sum(n - 1 for n in ids.values())
     assert len(blank) == DIRTY_EXPECTED["blank_lines"]
     assert len(rows) == DIRTY_EXPECTED["rows"]
-    for key in ("missing-id", "nonexistent-date", "unparseable-date", "future-date", "resolved-before-received",
-                "unknown-agency", "misspelled-agency", "duplicate-id", "varied-spelling"):
+    for key in (
+        "missing-id",
+        "nonexistent-date",
+        "unparseable-date",
+        "future-date",
+        "resolved-before-received",
+        "unknown-agency",
+        "misspelled-agency",
+        "duplicate-id",
+        "varied-spelling",
+    ):
         assert found[key] == DIRTY_EXPECTED[key], key
-    defects = sum(found[k] for k in ("missing-id", "nonexistent-date", "unparseable-date", "future-date",
-                                     "resolved-before-received", "unknown-agency", "misspelled-agency"))
+    defects = sum(
+        found[k]
+        for k in (
+            "missing-id",
+            "nonexistent-date",
+            "unparseable-date",
+            "future-date",
+            "resolved-before-received",
+            "unknown-agency",
+            "misspelled-agency",
+        )
+    )
     assert DIRTY_EXPECTED["rejected"] == defects + found["duplicate-id"]
     assert DIRTY_EXPECTED["loaded"] == len(rows) - DIRTY_EXPECTED["rejected"]
 

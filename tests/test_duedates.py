@@ -64,8 +64,9 @@ def test_holidays_vn_tet_2025_lists_27_january_to_1_february():
 
 
 def test_holidays_array_tet_2025_contains_package_days(rules):
-    window = rules.holidays()[(rules.holidays() >= np.datetime64("2025-01-20"))
-                              & (rules.holidays() <= np.datetime64("2025-02-10"))]
+    window = rules.holidays()[
+        (rules.holidays() >= np.datetime64("2025-01-20")) & (rules.holidays() <= np.datetime64("2025-02-10"))
+    ]
     assert window.tolist() == [date(2025, 1, 27) + timedelta(days=i) for i in range(6)]
 
 
@@ -116,7 +117,11 @@ def test_due_dates_mixed_rows_grouped_by_rule_keep_row_order(rules):
     kinds = np.array(["complaint", "feedback", "feedback", "feedback", "other"], dtype=object)
     channels = np.array([None, "hotline", "app", "hotline", None], dtype=object)
     assert rules.due_dates(received, kinds, channels).tolist() == [
-        date(2025, 2, 23), date(2025, 2, 7), date(2025, 2, 14), date(2025, 2, 10), None,
+        date(2025, 2, 23),
+        date(2025, 2, 7),
+        date(2025, 2, 14),
+        date(2025, 2, 10),
+        None,
     ]
 
 
@@ -141,10 +146,12 @@ def test_due_dates_extra_days_in_config_shift_due_date(config, expected):
 
 
 def test_due_dates_calendar_due_on_day_off_rolls_when_configured():
-    rules = DeadlineRules.from_dict({
-        "kinds": {"complaint": {"days": 30, "unit": "calendar"}},
-        "calendar_due_rolls_to_working_day": True,
-    })
+    rules = DeadlineRules.from_dict(
+        {
+            "kinds": {"complaint": {"days": 30, "unit": "calendar"}},
+            "calendar_due_rolls_to_working_day": True,
+        }
+    )
     # 24/01/2025 + 30 days = Sunday 23/02/2025 -> Monday 24/02/2025.
     assert rules.due_dates(days("2025-01-24"), ["complaint"]).tolist() == [date(2025, 2, 24)]
 

@@ -99,7 +99,7 @@ def compute_sql(
         for m in by_source[s]:
             if s in sources:
                 expr = f"{_ALIAS[s]}.{m.name}"
-                cols.append(f"coalesce({expr}, 0) as {m.name}" if m.unit == "count" else f"{expr} as {m.name}")
+                cols.append(f"coalesce({expr}, 0)::bigint as {m.name}" if m.unit == "count" else f"{expr} as {m.name}")
             else:
                 cols.append(f"null::double as {m.name}")
     joins = "\n".join(

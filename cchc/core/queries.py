@@ -321,9 +321,10 @@ order by a.level, a.name"""
     return _run(sql, [agency_id, agency_id], scope)
 
 
-def profile_filters(f: Filters, agency_id: str, is_current: bool) -> tuple[Filters, Filters]:
-    """The profile's two filter sets: the unit (an old unit is shown as it was, even when the
-    sidebar rolls units up) and the province it is compared with."""
+def profile_filters(f: Filters, agency_id: str, current_id: str | None) -> tuple[Filters, Filters]:
+    """The profile's two filter sets: the unit (an old unit, merged into `current_id`, is shown as
+    it was, even when the sidebar rolls units up) and the province it is compared with."""
+    is_current = current_id is None or pd.isna(current_id) or current_id == agency_id
     f_unit = replace(f, agency_ids=(agency_id,), level=None, rollup=f.rollup and is_current)
     return f_unit, replace(f, agency_ids=(), level=None)
 

@@ -69,6 +69,16 @@ def _weakest(row: pd.Series, names: list[str]) -> str | None:
     return worst if scores[worst] < 1 else None
 
 
+def weakest_on(table: pd.DataFrame, measure: str, n: int = 25) -> pd.DataFrame:
+    """The ranked units with the lowest (or, for lower-is-better measures, highest) values of one
+    measure, worst first, with the band of that measure's score (green / amber / red)."""
+    ranked = table[table["ranked"] & table[measure].notna()]
+    worst_first = measures.get(measure).higher_is_better is not False
+    out = ranked.sort_values([measure, "unit_name"], ascending=[worst_first, True]).head(n).copy()
+    out["band"] = [measures.band(s) for s in out[f"score_{measure}"]]
+    return out.reset_index(drop=True)
+
+
 def attention(table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
     """The ranked units with the lowest composite scores, worst first."""
     n = n or int(config.ranking()["attention_count"])
