@@ -283,3 +283,13 @@ def test_months_window_spans_the_requested_months():
     f = Filters(preset="last_month")
     w = months_window(f.period(TODAY), 24)
     assert (w.start, w.end) == (date(2024, 11, 1), date(2026, 10, 31))
+
+
+def test_every_measure_has_distinct_labels_and_definitions_in_both_languages():
+    from cchc.core import measures
+
+    for lang in ("vi", "en"):
+        labels = [m.label(lang) for m in measures.MEASURES.values()]
+        assert len(set(labels)) == len(labels), lang
+        assert all(m.formula(lang) for m in measures.MEASURES.values())
+    assert {m.unit for m in measures.MEASURES.values()} <= {"count", "rate", "days", "ratio"}
