@@ -24,16 +24,18 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
-user = signin.current_user()
-if user is None:
-    signin.form()  # stops the run
-
 # Every page is registered (a page the role may not open answers a direct URL with a refusal,
-# cchc/web/page.py); the menu lists only the pages the role may open.
+# cchc/web/page.py), before signing in too, so that a shared link opens its page once signed in;
+# the menu lists only the pages the role may open.
 pages = {
     p.url: st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url, default=p.default) for p in nav.PAGES
 }
 page = st.navigation(list(pages.values()), position="hidden")
+
+user = signin.current_user()
+if user is None:
+    signin.form()  # stops the run
+
 with st.sidebar:
     for key in roles.pages_for(user.role):
         st.page_link(pages[key])

@@ -11,6 +11,7 @@ import hashlib
 import html
 import math
 import textwrap
+import threading
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -122,11 +123,17 @@ def _escape_text(value: object) -> object:
     return html.escape(value, quote=False) if isinstance(value, str) else value
 
 
+_INSIDE = threading.local()
+
+
 def _safe_text(builder):
-    """Escape the text of a builder's data (frame cells, dict keys, string arguments)."""
+    """Escape the text of a builder's data (frame cells, dict keys, string arguments) once, at
+    the outermost builder: one builder calling another passes on markup of its own."""
 
     @functools.wraps(builder)
     def wrapper(*args, **kwargs):
+        if getattr(_INSIDE, "depth", 0):
+            return builder(*args, **kwargs)
         def clean(v):
             if isinstance(v, pd.DataFrame):
                 out = v.copy()
@@ -138,7 +145,11 @@ def _safe_text(builder):
                 return {_escape_text(k): x for k, x in v.items()}
             return _escape_text(v)
 
-        return builder(*[clean(a) for a in args], **{k: clean(v) for k, v in kwargs.items()})
+        _INSIDE.depth = 1
+        try:
+            return builder(*[clean(a) for a in args], **{k: clean(v) for k, v in kwargs.items()})
+        finally:
+            _INSIDE.depth = 0
 
     return wrapper
 

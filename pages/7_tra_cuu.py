@@ -50,12 +50,15 @@ st.dataframe(exports.for_display(rows), hide_index=True, width="stretch", key="x
 stem = f"{table}_{period.start:%Y%m%d}_{period.effective_end:%Y%m%d}"
 if not roles.may(signin.role(), "export_rows"):
     st.stop()
+rows_source = data.explorer_stream(f, period, table)
 c1, c2, _ = st.columns([1, 1, 2])
 c1.download_button(
     t("explorer.download_csv", n=fmt.number(total)),
     key="x_csv",
-    on_click=audit.on_download(f"rows:{table}", f"{stem}.csv", session.filter_params(), total),
-    data=lambda: exports.csv_from_chunks(data.explorer_stream(f, period, table)),
+    on_click="ignore",
+    data=audit.audited(
+        lambda: exports.csv_from_chunks(rows_source()), f"rows:{table}", f"{stem}.csv", session.filter_params(), total
+    ),
     file_name=f"{stem}.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -63,8 +66,14 @@ c1.download_button(
 c2.download_button(
     t("explorer.download_xlsx", n=fmt.number(total)),
     key="x_xlsx",
-    on_click=audit.on_download(f"rows:{table}", f"{stem}.xlsx", session.filter_params(), total),
-    data=lambda: exports.xlsx_from_chunks(data.explorer_stream(f, period, table), table),
+    on_click="ignore",
+    data=audit.audited(
+        lambda: exports.xlsx_from_chunks(rows_source(), table),
+        f"rows:{table}",
+        f"{stem}.xlsx",
+        session.filter_params(),
+        total,
+    ),
     file_name=f"{stem}.xlsx",
     icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -133,5 +133,21 @@ if "d_results" in st.session_state:
             codes={"kind": "file_kind"},
             key="data_upload_summary",
         )
-        st.caption(t("data.upload_rejected_hint"))
+        batches = [int(b) for b in result["batch_id"].dropna()] if "batch_id" in result else []
+        rejected = [data.rejected_rows(b, 1000, 0) for b in batches]
+        rejected = pd.concat(rejected) if rejected else pd.DataFrame()
+        if not rejected.empty:
+            reason = "reason_en" if lang() == "en" else "reason_vi"
+            widgets.table(
+                rejected,
+                {
+                    "file_name": t("col.file_name"),
+                    "row_number": t("col.row_number"),
+                    "column_name": t("col.column_name"),
+                    "raw_value": t("col.raw_value"),
+                    "error_type": t("col.error_type"),
+                    reason: t("col.reason"),
+                },
+                key="data_upload_rejections",
+            )
     st.caption(t("data.reload_hint"))

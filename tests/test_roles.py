@@ -206,7 +206,11 @@ def test_upload_and_export_write_audit_rows(store, fixture_db, tmp_path):
         import streamlit as st
 
         mp.setattr(st, "session_state", {"cchc_user": accounts.User("nva", "A", "analyst")})
-        audit.on_download("summary", "x.csv", {"period": "last_month"}, 12)()
+        made = audit.audited(lambda: b"a,b", "summary", "x.csv", {"period": "last_month"}, 12)
+    assert store.audit_rows(action="export") == [], "no row before the file is made"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(st, "session_state", {"cchc_user": accounts.User("nva", "A", "analyst")})
+        assert made() == b"a,b"
         audit.record("upload", {"file": "t.csv", "rows_in": 3})
     rows = store.audit_rows()
     assert [(r["actor"], r["action"]) for r in rows[:2]] == [("nva", "upload"), ("nva", "export")]
@@ -303,3 +307,36 @@ def test_profile_shows_a_query_parameter_as_text_not_markdown(fixture_db):
     text = at.warning[0].value
     assert "](http" not in text and "![" not in text and ":red[" not in text
     assert r"\]\(http\:" in text  # shown, escaped: the visitor sees the text they sent
+
+
+def test_chart_labels_from_data_are_text_and_the_builders_own_markup_stays():
+    import pandas as pd
+
+    from cchc import charts
+
+    df = pd.DataFrame({"value": ["<a href='http://x'>bấm</a>", "<b>đậm</b>"], "received": [3, 2]})
+    fig = charts.bars(df, y="value", x="received", title="t", context="c", x_title="x")
+    labels = list(fig.data[0].y)
+    assert all("<a" not in v and "<b>" not in v for v in labels)
+    assert "&lt;a href='http://x'&gt;bấm&lt;/a&gt;" in labels
+    table = pd.DataFrame(
+        {
+            "unit_id": ["a"],
+            "unit_name": ["Sở <b>X</b>"],
+            "unit_short_name": ["X<i>y</i>"],
+            "unit_level": ["department"],
+            "score": [40.0],
+            "to_be_handled": [20],
+            "on_time_rate": [0.5],
+            "overdue": [3],
+            "overdue_rate": [0.3],
+            "violations": [0],
+            "weakest": ["overdue_rate"],
+            "band": ["red"],
+        }
+    )
+    fig = charts.attention(table, "t", "c")
+    text = " ".join(str(v) for v in fig.data[0].y) + " ".join(str(v) for v in (fig.data[0].hovertext or []))
+    assert "&lt;b&gt;X&lt;/b&gt;" in text and "Sở <b>X</b>" not in text
+    assert "X&lt;i&gt;y&lt;/i&gt;" in text and "<i>y</i>" not in text
+    assert "&lt;span" not in text, "the builder's own markup is not escaped"

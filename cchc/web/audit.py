@@ -25,10 +25,23 @@ def record(action: str, detail: dict, ok: bool = True) -> None:
         log.exception("audit row not written: %s %s", action, detail)
 
 
-def on_download(kind: str, name: str, filters: dict | None = None, rows: int | None = None):
-    """A download button's on_click: audit the export."""
+def audited(make, kind: str, name: str, filters: dict | None = None, rows: int | None = None):
+    """Wrap a download's data function so that making the file writes the audit row. Who and
+    where are taken now, in the page's run: the file is made later, outside it."""
+    from cchc.web.signin import address
 
-    def callback() -> None:
-        record("export", {"kind": kind, "file": name, "filters": filters or {}, "rows": rows})
+    user = st.session_state.get("cchc_user")
+    actor = user.username if isinstance(user, User) else None
+    scope = user.scope.agency_ids if isinstance(user, User) else None
+    where = address()
+    detail = {"kind": kind, "file": name, "filters": filters or {}, "rows": rows, "scope": scope}
 
-    return callback
+    def made():
+        data = make()
+        try:
+            Accounts().audit(actor, "export", detail, address=where)
+        except Exception:  # noqa: BLE001
+            log.exception("audit row not written: export %s", detail)
+        return data
+
+    return made

@@ -87,5 +87,8 @@ def profile_trend(f_unit, f_all, period) -> pd.DataFrame:
 
 
 def explorer_stream(f, period, table):
-    """The explorer's rows in chunks for a download (never cached, never whole)."""
-    return queries.explorer_stream(f, period, table, scope=scope())
+    """The explorer's rows in chunks for a download (never cached, never whole): a function to
+    call when the file is made, bound now to the viewer's scope (a deferred download runs
+    outside the page's run, where the session is not at hand)."""
+    bound = scope()
+    return lambda: queries.explorer_stream(f, period, table, scope=bound)

@@ -18,12 +18,18 @@ _USER, _SEEN = "cchc_user", "cchc_seen"
 
 
 def address() -> str | None:
-    """The visitor's address as the server sees it (behind a proxy: the proxy's)."""
+    """The visitor's address: the connection's, or behind the local reverse proxy the one it forwards."""
     try:
         value = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
     except Exception:  # noqa: BLE001 - not known outside a browser session
         return None
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    # Behind the reverse proxy (the server listens on loopback only) the proxy says who it was.
+    if value in ("127.0.0.1", "::1") and isinstance(forwarded, str) and forwarded.strip():
+        return forwarded.split(",")[0].strip()[:64]
+    return value
 
 
 def provider() -> str:

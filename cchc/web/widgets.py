@@ -55,11 +55,11 @@ def download_csv(df: pd.DataFrame, filename: str, key: str, label_key: str) -> N
         return
     st.download_button(
         t(label_key),
-        data=lambda: to_csv_bytes(df),
+        data=audit.audited(lambda: to_csv_bytes(df), "summary", filename, filter_params(), len(df)),
         file_name=filename,
         mime="text/csv",
         key=key,
-        on_click=audit.on_download("summary", filename, filter_params(), len(df)),
+        on_click="ignore",
         icon=":material/download:",
         type="tertiary",
     )
