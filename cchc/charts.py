@@ -134,6 +134,7 @@ def _safe_text(builder):
     def wrapper(*args, **kwargs):
         if getattr(_INSIDE, "depth", 0):
             return builder(*args, **kwargs)
+
         def clean(v):
             if isinstance(v, pd.DataFrame):
                 out = v.copy()
