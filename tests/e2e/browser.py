@@ -25,6 +25,7 @@ PAGES = {
     "ho-so": "ho-so",
     "tra-cuu": "tra-cuu",
     "du-lieu": "du-lieu",
+    "quan-tri": "quan-tri",
 }
 
 # Counts a script run each time the app goes into "running", so that a test can wait for the
