@@ -59,6 +59,11 @@ def header(title_key: str, intro_key: str | None = None) -> Context:
         st.stop()
     ctx = context()
     as_of = data.data_as_of().iloc[0]
+    user = signin.current_user()
+    if user is not None and user.role == "agency":
+        names = agency_options(False, None)
+        shown = ", ".join(names.get(a, a).split(" · ")[0] for a in user.agency_ids)
+        st.caption(f":material/lock: {md_escape(t('common.scope_only', units=shown))}")
     st.caption(
         f"**{t('common.period')}:** {md_escape(ctx.period_text)} · {md_escape(filter_summary(ctx.filters))}  \n"
         + t("common.data_as_of", loaded=fmt.moment(as_of["loaded_at"]), last=fmt.day(as_of["last_received"]))
