@@ -78,6 +78,16 @@ def test_leadership_has_no_row_export_and_no_upload(fixture_db):
     assert len(at.get("file_uploader")) == 1
 
 
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_downloads_follow_the_role(fixture_db, role):
+    explorer = open_as(role, "tra-cuu")
+    row_buttons = [d for d in explorer.get("download_button") if "dòng" in d.proto.label]
+    assert (len(row_buttons) == 2) == (roles.may_open(role, "tra-cuu") and roles.may(role, "export_rows"))
+    overview = open_as(role, "tong-quan")
+    summary = [d for d in overview.get("download_button") if d.proto.label == "Tải số liệu (CSV)"]
+    assert (len(summary) > 0) == roles.may(role, "export_summary")
+
+
 # --- the agency user's numbers ---------------------------------------------------------------
 
 
