@@ -60,6 +60,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 START = "<!-- bench:results:start -->"
 END = "<!-- bench:results:end -->"
 
@@ -84,9 +85,9 @@ RUN_COUNTER_JS = """
 window.__cchcRuns = 0;
 new MutationObserver(records => {
   for (const r of records) {
-    if (r.target.getAttribute && r.target.getAttribute('data-test-script-state') === 'running') {
-      window.__cchcRuns += 1;
-    }
+    const state = r.target.getAttribute && r.target.getAttribute('data-test-script-state');
+    if (state === 'running') window.__cchcRuns += 1;
+    if (state === 'notRunning') window.__cchcDoneAt = performance.now();  // ms since this navigation began
   }
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
 """
@@ -162,23 +163,66 @@ def _status_kb_meminfo() -> int:
     return 0
 
 
-class MemorySampler(threading.Thread):
-    """Resident memory of a process and its children, every `every` seconds; keeps the peak."""
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
-    def __init__(self, pid: int, every: float = 0.25):
+
+def _role(pid: int, server: set[int]) -> str:
+    if pid in server:
+        return "server"
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "other"
+    if "-m etl" in cmd:
+        return "loader"
+    if "chrom" in cmd or "playwright" in cmd or "node" in cmd.split(" ", 1)[0]:
+        return "browser"
+    return "other"
+
+
+class Sampler(threading.Thread):
+    """Every `every` seconds: the server's resident memory (its process tree; the peak is kept), and
+    the CPU time of every process this script started, by role (server, browser, loader)."""
+
+    def __init__(self, server_pid: int, every: float = 0.25):
         super().__init__(daemon=True)
-        self.pid, self.every = pid, every
+        self.server_pid, self.every = server_pid, every
         self.peak_kb = 0
+        self.loader_peak_kb = 0
         self.samples: list[tuple[float, int]] = []
+        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, last CPU seconds seen)
+        self.loadavg: list[float] = []
         self._halt = threading.Event()
 
     def run(self) -> None:
         t0 = time.monotonic()
         while not self._halt.is_set():
-            kb = sum(_status_kb(p, "VmRSS") for p in _tree(self.pid))
+            server = set(_tree(self.server_pid))
+            kb = sum(_status_kb(p, "VmRSS") for p in server)
             self.peak_kb = max(self.peak_kb, kb)
             self.samples.append((time.monotonic() - t0, kb))
+            for pid in _tree(os.getpid()):
+                if pid == os.getpid():
+                    continue
+                secs = _cpu_seconds(pid)
+                if secs is not None:
+                    role = self.cpu.get(pid, (None,))[0] or _role(pid, server)
+                    self.cpu[pid] = (role, secs)
+                    if role == "loader":
+                        self.loader_peak_kb = max(self.loader_peak_kb, _status_kb(pid, "VmRSS"))
+            self.loadavg.append(float(Path("/proc/loadavg").read_text().split()[0]))
             self._halt.wait(self.every)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for role, secs in self.cpu.values():
+            out[role] = round(out.get(role, 0.0) + secs, 1)
+        return out
 
     def stop(self) -> None:
         self._halt.set()
@@ -307,16 +351,20 @@ async def session(
             current["url"] = url
             started = time.monotonic()
             ok = True
+            done_ms = None
             try:
                 response = await page.goto(url, timeout=timeout_ms)
                 if response is None or not response.ok:
                     ok = False
                     tally.error(n, "http", url, f"navigation status {response.status if response else 'none'}")
                 await page.wait_for_function(READY_JS, timeout=timeout_ms, polling=100)
+                done_ms = await page.evaluate("window.__cchcDoneAt || null")
             except Exception as exc:  # a Playwright timeout or a closed page: an error either way
                 ok = False
                 tally.error(n, "timeout" if "Timeout" in type(exc).__name__ else "navigation", url, str(exc))
             seconds = time.monotonic() - started
+            if not ok:
+                done_ms = None
             try:
                 shown = await page.evaluate(SHOWN_ERRORS_JS)
             except Exception as exc:
@@ -324,13 +372,29 @@ async def session(
             for text in shown:
                 ok = False
                 tally.error(n, "streamlit", url, text)
-            tally.navigations.append({"session": n, "url": url, "seconds": round(seconds, 3), "ok": ok})
+            tally.navigations.append(
+                {
+                    "session": n,
+                    "url": url,
+                    "seconds": round(seconds, 3),
+                    "script_done_s": round(done_ms / 1000, 3) if done_ms else None,
+                    "ok": ok,
+                }
+            )
     finally:
         await context.close()
 
 
 async def run_sessions(
-    base: str, sessions: int, duration: float, timeout_ms: int, seed: int, tally: Tally, on_started
+    base: str,
+    sessions: int,
+    duration: float,
+    timeout_ms: int,
+    seed: int,
+    tally: Tally,
+    on_started,
+    baseline_s: float,
+    baseline: Tally,
 ) -> float:
     from playwright.async_api import async_playwright
 
@@ -343,6 +407,10 @@ async def run_sessions(
             await session(-1, browser, base, 0.0, timeout_ms, seed, warm, once=True)
             cold = time.monotonic() - t0
             tally.errors += warm.errors
+            # one person alone, no load running: what a page costs when nothing else does
+            if baseline_s > 0:
+                await session(-2, browser, base, time.monotonic() + baseline_s, timeout_ms, seed, baseline)
+                tally.errors += baseline.errors
             until = time.monotonic() + duration
             on_started()
             await asyncio.gather(*(session(i, browser, base, until, timeout_ms, seed, tally) for i in range(sessions)))
@@ -386,10 +454,19 @@ def markdown(r: dict) -> str:
         f"| Page time p50 | {nav['p50_s']:.2f} s |",
         f"| Page time p95 | {nav['p95_s']:.2f} s |",
         f"| Page time max | {nav['max_s']:.2f} s |",
+        f"| Last script run ended (server side of the page time) p50 / p95 | {nav['script_done_p50_s']:.2f} s /"
+        f" {nav['script_done_p95_s']:.2f} s |",
         f"| First page after start (cold, alone) | {r['cold_s']:.2f} s |",
+        f"| One session alone, no load ({r['baseline']['count']} navigations in {r['baseline']['duration_s']:.0f} s)"
+        f" p50 / p95 | {r['baseline']['p50_s']:.2f} s / {r['baseline']['p95_s']:.2f} s |",
         f"| Errors | {r['errors']['count']} {r['errors']['by_kind'] or ''} |",
         f"| Server peak RSS (process tree, sampled every 0.25 s) | {r['memory']['peak_rss_mb']:,.0f} MB |",
         f"| Server RSS at start / end | {r['memory']['start_rss_mb']:,.0f} MB / {r['memory']['end_rss_mb']:,.0f} MB |",
+        f"| Loader peak RSS | {r['memory']['loader_peak_rss_mb']:,.0f} MB |",
+        f"| CPU seconds used in the {r['window_s']:.0f} s window, by role | "
+        + ", ".join(f"{k} {v:,.0f}" for k, v in r["cpu_seconds"].items())
+        + f" (of {r['window_s'] * (os.cpu_count() or 1):,.0f} available) |",
+        f"| Highest 1-minute load average seen | {r['loadavg_max']:.1f} |",
         f"| `etl check` after the run | {'consistent' if r['check_after']['ok'] else 'FAULTS'}"
         f" ({r['check_after']['seconds']:.1f} s) |",
         f"| `etl check` on the bench warehouse | {r['check_demo']['seconds']:.1f} s"
@@ -402,6 +479,16 @@ def markdown(r: dict) -> str:
     ]
     for page, s in r["per_page"].items():
         lines.append(f"| /{page} | {s['p50_s']:.2f} | {s['p95_s']:.2f} | {s['count']} |")
+    used = sum(r["cpu_seconds"].values()) or 1.0
+    share = {k: v / used for k, v in r["cpu_seconds"].items()}
+    if share.get("browser", 0) > 0.5:
+        lines += [
+            "",
+            f"Reading: of the CPU time used in the window the browsers took {share['browser']:.0%}, the server"
+            f" {share.get('server', 0):.0%} and the load {share.get('loader', 0):.0%}. With {r['sessions']} Chromium"
+            " pages on the same machine, page times here are bound by the browsers' rendering, not by the server;"
+            " a figure for the server alone needs the browsers on other machines.",
+        ]
     if r["errors"]["examples"]:
         lines += ["", "First errors:", ""]
         lines += [f"- {e['kind']} on {e['url']}: {e['detail'][:200]}" for e in r["errors"]["examples"]]
@@ -438,6 +525,7 @@ def main() -> int:
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of browsing")
     ap.add_argument("--load-after", type=float, default=10.0, help="seconds into the browsing the load starts")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds one navigation may take")
+    ap.add_argument("--baseline", type=float, default=30.0, help="seconds of one session alone first (0: none)")
     ap.add_argument("--seed", type=int, default=int(os.environ.get("CCHC_BENCH_SEED", "14")))
     ap.add_argument("--no-report", action="store_true", help="do not rewrite docs/reliability.md")
     args = ap.parse_args()
@@ -468,11 +556,12 @@ def main() -> int:
     before = counts(db)
 
     proc, base = start_server(db, BENCH / "streamlit.log")
-    sampler = MemorySampler(proc.pid)
+    sampler = Sampler(proc.pid)
     sampler.start()
     time.sleep(0.5)
     start_rss = sampler.peak_kb
     tally = Tally()
+    baseline = Tally()
     load: dict = {}
     started = {}
 
@@ -490,13 +579,26 @@ def main() -> int:
 
     def on_started() -> None:
         started["t"] = time.monotonic()
+        started["cpu"] = sampler.cpu_by_role()
         loader.start()
 
     try:
         cold = asyncio.run(
-            run_sessions(base, args.sessions, args.duration, int(args.timeout * 1000), args.seed, tally, on_started)
+            run_sessions(
+                base,
+                args.sessions,
+                args.duration,
+                int(args.timeout * 1000),
+                args.seed,
+                tally,
+                on_started,
+                args.baseline,
+                baseline,
+            )
         )
         loader.join(timeout=900)
+        window_s = time.monotonic() - started["t"]
+        cpu_end = sampler.cpu_by_role()
     finally:
         try:
             end_rss = sum(_status_kb(p, "VmRSS") for p in _tree(proc.pid))
@@ -513,6 +615,7 @@ def main() -> int:
     after = counts(db)
 
     times = [x["seconds"] for x in tally.navigations]
+    done = [x["script_done_s"] for x in tally.navigations if x["script_done_s"] is not None]
     per_page: dict[str, dict] = {}
     for page in PAGES:
         ts = [x["seconds"] for x in tally.navigations if x["url"].split("?")[0] == f"/{page}"]
@@ -541,13 +644,25 @@ def main() -> int:
             "p50_s": percentile(times, 50),
             "p95_s": percentile(times, 95),
             "max_s": max(times, default=float("nan")),
+            "script_done_p50_s": percentile(done, 50),
+            "script_done_p95_s": percentile(done, 95),
         },
         "per_page": per_page,
+        "baseline": {
+            "duration_s": args.baseline,
+            "count": len(baseline.navigations),
+            "p50_s": percentile([x["seconds"] for x in baseline.navigations], 50),
+            "p95_s": percentile([x["seconds"] for x in baseline.navigations], 95),
+        },
+        "cpu_seconds": {role: round(secs - started["cpu"].get(role, 0.0), 1) for role, secs in sorted(cpu_end.items())},
+        "window_s": window_s,
+        "loadavg_max": max(sampler.loadavg, default=float("nan")),
         "errors": {"count": len(tally.errors), "by_kind": by_kind, "examples": tally.errors[:10]},
         "memory": {
             "peak_rss_mb": sampler.peak_kb / 1024,
             "start_rss_mb": start_rss / 1024,
             "end_rss_mb": end_rss / 1024,
+            "loader_peak_rss_mb": sampler.loader_peak_kb / 1024,
         },
         "load": {
             "rows_written": written,
