@@ -211,7 +211,9 @@ class Sampler(threading.Thread):
                     continue
                 secs = _cpu_seconds(pid)
                 if secs is not None:
-                    role = self.cpu.get(pid, (None,))[0] or _role(pid, server)
+                    # a child is first seen between fork and exec, with its parent's command line
+                    known = self.cpu.get(pid, ("other",))[0]
+                    role = known if known != "other" else _role(pid, server)
                     self.cpu[pid] = (role, secs)
                     if role == "loader":
                         self.loader_peak_kb = max(self.loader_peak_kb, _status_kb(pid, "VmRSS"))
