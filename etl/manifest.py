@@ -70,9 +70,14 @@ def sync(db: Path) -> bool:
         return False
     if not rows and not manifest_path(db).exists():
         return True
-    if read(db) == rows:
-        return True
+    try:
+        if read(db) == rows:
+            return True
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # unreadable mirror: rewritten below
     path = manifest_path(db)
+    for stale in path.parent.glob(f"{path.name}.tmp-*"):  # left by a load killed while writing (we hold the lock)
+        stale.unlink(missing_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -237,6 +237,23 @@ def test_batch_list_behind_is_a_warning_that_sync_clears_and_a_lost_batch_is_an_
     assert {"batches-lost", "orphan-batch"} <= codes(report)
 
 
+def test_garbled_batch_list_is_a_warning_and_the_next_load_rewrites_it(copy, tmp_path):
+    path = manifest.manifest_path(copy)
+    good = path.read_text(encoding="utf-8")
+    path.write_text('{"batch_id": 1, "file_na\x00\n', encoding="utf-8")
+    stale = path.with_name(path.name + ".tmp-999999")
+    stale.write_text("half written", encoding="utf-8")
+    code, report = check(copy)
+    assert code == 0 and codes(report, "warning") == {"manifest-unreadable"}
+    f = write_csv(tmp_path / "more.csv", PAKN_HEADER, [pakn_row("M-1", "05/08/2025", NEW)])
+    proc = etl("load", "--db", str(copy), str(f))
+    assert proc.returncode == 0, proc.stderr
+    assert path.read_text(encoding="utf-8").startswith(good) and len(manifest.read(copy)) == 13
+    assert not stale.exists()
+    code, report = check(copy)
+    assert code == 0 and report["findings"] == [], report
+
+
 def test_missing_archive_file_is_reported(copy):
     con = warehouse.connect_read_only(copy)
     archived = con.execute("select archive_path from load_batches where batch_id = 2").fetchall()[0][0]
