@@ -251,7 +251,12 @@ def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
             "false",
         ],
         cwd=ROOT,
-        env={**os.environ, "CCHC_DB": str(db)},
+        env={
+            **os.environ,
+            "CCHC_DB": str(db),
+            "CCHC_MODE": "demo",
+            "CCHC_ACCOUNTS": str(db.parent / "accounts.sqlite"),
+        },
         stdout=out,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -360,6 +365,16 @@ async def session(
                     ok = False
                     tally.error(n, "http", url, f"navigation status {response.status if response else 'none'}")
                 await page.wait_for_function(READY_JS, timeout=timeout_ms, polling=100)
+                # A navigation is a new Streamlit session: sign in (demo analyst) and wait again.
+                user = page.get_by_label("Tên đăng nhập", exact=True)
+                if await user.count():
+                    await user.fill("chuyenvien")
+                    await page.get_by_label("Mật khẩu", exact=True).fill("demo-chuyenvien")
+                    await page.get_by_role("button", name="Đăng nhập", exact=True).click()
+                    await page.wait_for_function(
+                        "() => !document.querySelector('input[aria-label=\"Tên đăng nhập\"]')", timeout=timeout_ms
+                    )
+                    await page.wait_for_function(READY_JS, timeout=timeout_ms, polling=100)
                 done_ms = await page.evaluate("window.__cchcDoneAt || null")
             except Exception as exc:  # a Playwright timeout or a closed page: an error either way
                 ok = False
