@@ -111,6 +111,19 @@ def _fsync_dir(path: Path) -> None:
 def connect_read_only(db: Path) -> duckdb.DuckDBPyConnection:
     """A reader that sees the file as it is now (a fresh instance: duckdb caches instances by path)."""
     con = duckdb.connect()
-    con.execute("attach ? as wh (read_only)", [str(db)])
+    try:
+        con.execute("attach ? as wh (read_only)", [str(db)])
+    except duckdb.IOException as exc:
+        con.close()
+        if "lock" in str(exc).lower():
+            from etl.errors import WarehouseBusy
+
+            raise WarehouseBusy(
+                f"kho dữ liệu {db.name} đang bị một chương trình khác mở để ghi; đóng chương trình đó rồi thử lại"
+                " (không có gì thay đổi)",
+                f"the warehouse {db.name} is held open for writing by another program; close it and try again"
+                " (nothing was changed)",
+            ) from exc
+        raise
     con.execute("use wh")
     return con
