@@ -77,6 +77,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "'{value}' ở cột {column} không phải là số",
         "'{value}' in column {column} is not a number",
     ),
+    "personal-data-in-id": (
+        "Mã ở cột {column} chứa thông tin cá nhân (số điện thoại, email, số CCCD hoặc họ tên); giá trị không được lưu",
+        "The ID in column {column} holds personal data (a phone, e-mail, ID number or name); its value is not kept",
+    ),
     "implausible-date": (
         "Ngày '{value}' ở cột {column} nằm ngoài khoảng hợp lý {allowed}",
         "Date '{value}' in column {column} is outside the plausible range {allowed}",

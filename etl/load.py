@@ -468,6 +468,17 @@ def _masked(values: dict, column: str, ctx: RowContext, own: list[tuple[str, obj
     return mask_personal(clean(v), own or [])
 
 
+def _id_value(values: dict, column: str, errors: RowErrors) -> str | None:
+    """The row's ID, stored as it is: so an ID that holds a phone, e-mail, ID number or name is refused."""
+    cid = clean(values.get(column))
+    if cid is None:
+        errors.add("missing-id", column)
+    elif mask_personal(cid, errors.own) != cid:
+        errors.add("personal-data-in-id", column)
+        return None
+    return cid
+
+
 def _mentions_denunciation(*texts: object) -> bool:
     return any(isinstance(t, str) and _DENUNCIATION.search(fold(t)) for t in texts)
 
@@ -477,9 +488,7 @@ def complaint_record(row: int, cells: list[object], ctx: RowContext) -> tuple[di
     values, personal = ctx.split(cells)
     own = _own(personal)
     errors = RowErrors(row, ctx, own)
-    cid = clean(values.get("complaint_id"))
-    if cid is None:
-        errors.add("missing-id", "complaint_id")
+    cid = _id_value(values, "complaint_id", errors)
     received = _date_value(values, "received_at", errors, required=True)
     resolved = _date_value(values, "resolved_at", errors, required=False)
     due = _date_value(values, "due_date", errors, required=False, future_ok=True)
@@ -536,9 +545,7 @@ def inspection_record(
     values, personal = ctx.split(cells)
     own = _own(personal)
     errors = RowErrors(row, ctx, own)
-    iid = clean(values.get("inspection_id"))
-    if iid is None:
-        errors.add("missing-id", "inspection_id")
+    iid = _id_value(values, "inspection_id", errors)
     inspected = _date_value(values, "inspected_on", errors, required=True)
     itype = _vocab(values, "inspection_type", errors)
     if values.get("inspection_type") is None:

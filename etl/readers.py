@@ -78,6 +78,14 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+_HEX_BYTES = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
+
+
+def _why(exc: Exception) -> str:
+    """A reader's error message without the file bytes some of them quote (they could be personal data)."""
+    return _HEX_BYTES.sub("…", str(exc))[:160]
+
+
 def _refuse(path: Path, code: str, vi: str, en: str) -> UnreadableFile:
     return UnreadableFile(f"{path.name}: {vi}", f"{path.name}: {en}", code)
 
@@ -199,8 +207,8 @@ def _csv_rows(path: Path, encoding: str, delimiter: str, s: Settings) -> Iterato
                 raise _refuse(
                     path,
                     "csv-syntax",
-                    f"lỗi cú pháp CSV gần dòng {reader.line_num} ({exc})",
-                    f"CSV syntax error near line {reader.line_num} ({exc})",
+                    f"lỗi cú pháp CSV gần dòng {reader.line_num} ({_why(exc)})",
+                    f"CSV syntax error near line {reader.line_num} ({_why(exc)})",
                 ) from exc
             # A quoted cell may span lines: the row number is the line it starts on, as an editor shows it.
             yield line, [text_cell(v, s) for v in record]
@@ -269,11 +277,17 @@ def check_zip(path: Path, s: Settings) -> None:
                     _check_dimension(path, i.filename, head, s)
     except zipfile.BadZipFile as exc:
         raise _refuse(
-            path, "corrupt-workbook", f"không mở được tệp Excel ({exc})", f"cannot open the Excel file ({exc})"
+            path,
+            "corrupt-workbook",
+            f"không mở được tệp Excel ({_why(exc)})",
+            f"cannot open the Excel file ({_why(exc)})",
         ) from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
         raise _refuse(
-            path, "corrupt-workbook", f"không mở được tệp Excel ({exc})", f"cannot open the Excel file ({exc})"
+            path,
+            "corrupt-workbook",
+            f"không mở được tệp Excel ({_why(exc)})",
+            f"cannot open the Excel file ({_why(exc)})",
         ) from exc
 
 
@@ -319,7 +333,10 @@ def read_excel(path: Path, s: Settings) -> Iterator[Sheet]:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every corrupt-file case
         raise _refuse(
-            path, "corrupt-workbook", f"không mở được tệp Excel ({exc})", f"cannot open the Excel file ({exc})"
+            path,
+            "corrupt-workbook",
+            f"không mở được tệp Excel ({_why(exc)})",
+            f"cannot open the Excel file ({_why(exc)})",
         ) from exc
     for name in wb.sheet_names:
         try:
@@ -328,8 +345,8 @@ def read_excel(path: Path, s: Settings) -> Iterator[Sheet]:
             raise _refuse(
                 path,
                 "corrupt-workbook",
-                f"không đọc được trang '{name}' ({exc})",
-                f"cannot read sheet '{name}' ({exc})",
+                f"không đọc được trang '{name}' ({_why(exc)})",
+                f"cannot read sheet '{name}' ({_why(exc)})",
             ) from exc
         height, width = sheet.total_height, sheet.total_width
         if height * width > s.max_cells:

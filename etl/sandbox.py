@@ -58,6 +58,10 @@ def _loads(data: bytes) -> object:
 # ---------------------------------------------------------------- parent side
 
 
+def _command(path: str, payload: str) -> list[str]:
+    return [sys.executable, "-m", "etl.sandbox", path, payload]
+
+
 class _Reader:
     """The child process and the parent's end of its pipe."""
 
@@ -66,11 +70,12 @@ class _Reader:
         self.stderr = tempfile.TemporaryFile()
         payload = json.dumps({k: str(v) if isinstance(v, date) else v for k, v in asdict(s).items()})
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "etl.sandbox", str(path), payload],
+            _command(str(path), payload),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
             cwd=str(Path(__file__).resolve().parent.parent),
+            env={**os.environ, "RUST_BACKTRACE": "0", "PYTHONFAULTHANDLER": ""},
             close_fds=True,
         )
         self.fd = self.proc.stdout.fileno()
@@ -125,7 +130,10 @@ class _Reader:
                 "time-limit",
             )
         self.stderr.seek(0)
-        tail = self.stderr.read()[-4000:].decode("utf-8", "replace")
+        head = self.stderr.read(1 << 16)
+        self.stderr.seek(0, os.SEEK_END)
+        self.stderr.seek(max(self.stderr.tell() - 4096, 0))
+        tail = (head + self.stderr.read()).decode("utf-8", "replace")
         if rc == -signal.SIGXCPU:
             return UnreadableFile(
                 f"{name}: đọc tệp dùng quá {s.read_time_s} giây CPU (read_time_s); tệp bị từ chối",
