@@ -244,10 +244,15 @@ OWN_LABELS = {"name": "[HỌ TÊN]", "address": "[ĐỊA CHỈ]", "phone": "[SĐ
 
 
 def mask_personal(text: object, own: dict[str, object] | Iterable[tuple[str, object]] | None = None) -> str | None:
-    """Everything the product does to text before it is stored: phones, IDs, e-mails, names, own values."""
-    masked = mask_text(text)
-    if not masked:
-        return masked
+    """Everything the product does to text before it is stored: own values, phones, IDs, e-mails, names.
+
+    The row's own values go first, on the text as written, so that a personal cell repeated whole elsewhere
+    in the row is masked whole, whatever it holds.
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None
+    s = nfc(str(text))
     if own:
-        masked = redact_values(masked, own)
-    return mask_names(masked)
+        s = redact_values(s, own)
+    masked = mask_text(s)
+    return mask_names(masked) if masked else masked

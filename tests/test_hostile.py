@@ -124,7 +124,8 @@ def test_hostile_corpus_values_are_cleaned_not_mangled(run):
         ("Đường hỏng trước nhà (CP-2)",)
     ]
     assert rows(
-        db, "select content_masked, agency_name_raw from complaints where complaint_id like 'CC-%' order by complaint_id"
+        db,
+        "select content_masked, agency_name_raw from complaints where complaint_id like 'CC-%' order by complaint_id",
     ) == [
         ("Đường hỏng [31m đỏ", "UBND phường Phan Đình Phùng"),
         ("Đường hỏng trước nhà (CC-2)", "UBND phường Phan Đình Phùng"),

@@ -1,0 +1,150 @@
+"""Issue 14: a file full of one citizen's personal data, in every column, leaves none of it anywhere."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from etl import warehouse
+from etl.load import load_file
+from tests.etl_files import PAKN_HEADER, pakn_row, write_csv, write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+NEW = "UBND phường Phan Đình Phùng"
+PERSON = {
+    "name": "Nguyễn Thị Hồng Nhung",
+    "phone": "0912345678",
+    "address": "Số 7 ngõ 12 đường Bến Oánh",
+    "email": "hongnhung.test@example.vn",
+    "cccd": "019301234567",
+}
+VARIANTS = [
+    PERSON["name"],
+    "Nguyen Thi Hong Nhung",
+    "NGUYỄN THỊ HỒNG NHUNG",
+    "nguyen thi hong nhung",
+    PERSON["phone"],
+    "0912 345 678",
+    "0912.345.678",
+    "+84 912 345 678",
+    "84912345678",
+    PERSON["email"],
+    PERSON["cccd"],
+    "CCCD 019 301 234 567",
+    PERSON["address"],
+    "So 7 ngo 12 duong Ben Oanh",
+    "Bà Nguyen Thi Hong Nhung (0912.345.678, hongnhung.test@example.vn), Số 7 ngõ 12 đường Bến Oánh",
+]
+# What must not be found, in any case: every variant, and the parts a partial leak would show.
+NEEDLES = sorted(
+    {v.lower() for v in VARIANTS}
+    | {"912345678", "912 345 678", "hong nhung", "hồng nhung", "hongnhung", "019301234567", "bến oánh", "ben oanh"}
+)
+
+
+def _rows() -> list[list]:
+    person = {**PERSON}
+    out = [pakn_row("OK-1", "05/08/2025", NEW, content="MARKER-KEPT đường hỏng", person=person)]
+    for c in range(len(PAKN_HEADER)):
+        for i, v in enumerate(VARIANTS):
+            r = pakn_row(f"P-{c}-{i}", "05/08/2025", NEW, content="Đường hỏng", person=person)
+            r[c] = v
+            out.append(r)
+    for i, v in enumerate(VARIANTS):
+        out.append([v] * len(PAKN_HEADER))  # every cell of the row
+        out.append([f"Q-{i}"] + [v] * (len(PAKN_HEADER) - 1))
+    return out
+
+
+def _leaks(text: str) -> list[str]:
+    low = text.lower()
+    return [n for n in NEEDLES if n in low]
+
+
+def _dump(db: Path) -> str:
+    con = warehouse.connect_read_only(db)
+    try:
+        tables = [t for (t,) in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
+        return "\n".join(
+            f"{t}: " + " | ".join(str(v) for row in con.execute(f'select * from "{t}"').fetchall() for v in row)
+            for t in tables
+        )
+    finally:
+        con.close()
+
+
+def _archive_texts(db: Path) -> dict[str, str]:
+    out = {}
+    for p in warehouse.archive_dir(db).rglob("*"):
+        if p.is_file():
+            data = p.read_bytes()
+            out[p.name] = (gzip.decompress(data) if p.name.endswith(".gz") else data).decode("utf-8", "replace")
+    return out
+
+
+def etl(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "etl", *args], cwd=ROOT, capture_output=True, text=True, timeout=600, env=os.environ
+    )
+
+
+def test_personal_values_in_every_column_are_found_nowhere(tmp_path):
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    rows = _rows()
+    csv_path = write_csv(tmp_path / "pii.csv", PAKN_HEADER, rows)
+    xlsx_rows = [[f"X{r[0]}" if r[0] and str(r[0])[:2] in ("OK", "P-", "Q-") else r[0], *r[1:]] for r in rows]
+    xlsx_path = write_xlsx(tmp_path / "pii.xlsx", PAKN_HEADER, xlsx_rows)
+    load = etl("load", "--db", str(db), str(csv_path), str(xlsx_path))
+    assert load.returncode == 0, load.stderr
+    # Through the page's own entry point too (the Dữ liệu page shows these results after an upload).
+    page = load_file(write_csv(tmp_path / "pii2.csv", PAKN_HEADER, rows[:40]), db)
+
+    dump = _dump(db)
+    assert "MARKER-KEPT" in dump  # stored text is found, so the searches below mean something
+    assert "[SĐT]" in dump and "[HỌ TÊN]" in dump and "[EMAIL]" in dump and "[CCCD]" in dump
+    assert _leaks(dump) == []
+    data = db.read_bytes()
+    assert [n for n in NEEDLES if n.encode() in data.lower()] == []
+
+    archives = _archive_texts(db)
+    assert any("MARKER-KEPT" in t for t in archives.values())
+    assert {name: _leaks(t) for name, t in archives.items() if _leaks(t)} == {}
+    for p in warehouse.archive_dir(db).rglob("*"):
+        assert oct(p.stat().st_mode & 0o777) == ("0o700" if p.is_dir() else "0o600"), p
+    assert oct(warehouse.archive_dir(db).stat().st_mode & 0o777) == "0o700"
+
+    status = etl("status", "--rejected", "--db", str(db))
+    status_json = etl("status", "--json", "--db", str(db))
+    assert status.returncode == 0 and "personal-data-in-id" in status.stdout and "unknown-agency" in status.stdout
+    assert _leaks(status.stdout + status.stderr) == []
+    assert _leaks(status_json.stdout) == []
+    assert _leaks(load.stdout + load.stderr) == []
+    shown = repr(page.rejections) + repr(page.as_json())
+    assert page.rows_rejected > 0 and _leaks(shown) == []
+
+
+def test_rejected_rows_keep_their_columns_with_masked_values(tmp_path):
+    # The Data page reads these columns: they stay, with NULL or a masked value in raw_value.
+    db = tmp_path / "w.duckdb"
+    rows = [
+        pakn_row("R-1", PERSON["phone"], NEW),
+        pakn_row("R-2", "05/08/2025", "Nguyen Thi Hong Nhung"),
+        pakn_row("R-3", "05/08/2025", NEW, status="Hỏi Nguyễn Văn Bình qua a@b.vn"),
+    ]
+    load_file(write_csv(tmp_path / "r.csv", PAKN_HEADER, rows), db)
+    con = warehouse.connect_read_only(db)
+    try:
+        got = con.execute(
+            """select batch_id, file_name, row_number, column_name, raw_value, error_type
+               from rejected_rows order by row_number"""
+        ).fetchall()
+    finally:
+        con.close()
+    assert got == [
+        (1, "r.csv", 2, "Ngày tiếp nhận", "[SĐT]", "unparseable-date"),
+        (1, "r.csv", 3, "Cơ quan được giao xử lý", "[HỌ TÊN]", "unknown-agency"),
+        (1, "r.csv", 4, "Trạng thái", "Hỏi [HỌ TÊN] qua [EMAIL]", "unknown-value"),
+    ]
