@@ -232,11 +232,12 @@ def redact_values(text: str, values: dict[str, object] | Iterable[tuple[str, obj
             continue
         pattern = re.compile(r"\s+".join(re.escape(part) for part in needle.split(" ")))
         spans += [(*m.span(), OWN_LABELS.get(key, "[***]")) for m in pattern.finditer(haystack)]
-    limit = len(text)
-    for start, end, label in sorted(spans, reverse=True):
-        if end <= limit:  # overlapping matches: the later one was masked already
-            text = text[:start] + label + text[end:]
-            limit = start
+    chosen: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda sp: sp[0] - sp[1]):  # longest first; overlapping shorter ones dropped
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    for start, end, label in sorted(chosen, reverse=True):
+        text = text[:start] + label + text[end:]
     return text
 
 
