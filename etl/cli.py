@@ -21,7 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from etl import warehouse
-from etl.errors import EtlError, WarehouseBusy
+from etl.errors import EtlError
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -211,7 +211,7 @@ def status(db: Path | None, as_json: bool, rejected: bool) -> None:
         sys.exit(1)
     try:
         st = warehouse_status(target, with_rejections=rejected or as_json)
-    except WarehouseBusy as exc:
+    except EtlError as exc:
         err.print(f"[red]LỖI / ERROR[/red] {escape(exc.vi)}\n  {escape(exc.en)}", highlight=False)
         sys.exit(2)
     if as_json:

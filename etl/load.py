@@ -20,10 +20,10 @@ from etl.dates import DateError, parse_datetime
 from etl.duedates import DeadlineRules
 from etl.errors import EtlError, MappingError, Rejection, UnreadableFile, WarehouseBusy, reject
 from etl.mapping import ID_COLUMN, Mapping, builtin_mappings, load_mapping, score_header
-from etl.privacy import citizen_hash, load_salt, mask_personal, mask_text
+from etl.privacy import citizen_hash, load_salt, mask_personal, mask_text, redact_values
 from etl.readers import InvalidCell, Sheet, check_regular_file, open_sheets, sha256_of
 from etl.settings import Settings, settings
-from etl.textnorm import clean, fold
+from etl.textnorm import clean, fold, nfc
 
 HEADER_SEARCH_ROWS = 40
 CHUNK_ROWS = 50_000
@@ -37,6 +37,8 @@ _DENUNCIATION = re.compile(r"\bto cao\b")
 OPEN_STATUSES = {"new", "in_progress", "overdue"}
 OUT_OF_REMIT = {"transferred", "out_of_remit"}
 SATISFACTION_SCORE = {"very_satisfied": 5, "satisfied": 4, "neutral": 3, "dissatisfied": 2, "very_dissatisfied": 1}
+FOOTER_MARK = "Tổng cộng (dòng cuối bảng / footer row)"  # a footer row, as the archive keeps it
+WITHHELD = "[ĐÃ ẨN]"  # in the archive, for a text that was not stored (denunciation or unknown kind)
 FREE_TEXT = {"content", "description", "recommendation", "team", "lead_unit"}
 
 
@@ -325,16 +327,15 @@ class RowErrors:
 
     def add(self, error_type: str, column: str | None = None, value: object = None, **kw) -> None:
         header = self.ctx.header(column) if column else None
-        self.items.append(reject(self.row, error_type, header, self.quote(value), **kw))
+        self.items.append(reject(self.row, error_type, header, self.quote(value, column), **kw))
 
-    def quote(self, value: object) -> str | None:
+    def quote(self, value: object, column: str | None = None) -> str | None:
         """A cell as a rejection may show it: masked like free text, and short."""
         if value is None:
             return None
         text = value if isinstance(value, str) else _show(value)
-        if len(text) > 80:
-            text = text[:80] + "…"
-        return mask_personal(text, self.own)
+        text = mask_agency(text, self.own) if column == "agency" else mask_personal(text, self.own)
+        return text[:80] + "…" if len(text) > 80 else text  # masked first: a cut value could not be recognised
 
 
 def _show(value: object) -> str:
@@ -405,7 +406,8 @@ def _vocab(values: dict, column: str, errors: RowErrors) -> str | None:
     if raw is None:
         return None
     m = errors.ctx.mapping
-    code = m.code_for(column, str(raw))
+    # A masked value ('[EMAIL]' folds to 'email') is never a vocabulary value.
+    code = m.code_for(column, str(raw)) if not _MASK_TAG.search(str(raw)) else None
     if code is not None:
         return code
     if column in m.open_values or column not in m.values:
@@ -455,8 +457,43 @@ def _agency(values: dict, on: date | None, errors: RowErrors) -> tuple[str | Non
         name = mask_text(text)
         agency_id = ctx.matcher.register(ctx.con, ctx.mapping.source, name, ctx.mapping.register_level)
         return agency_id, clean(name)
-    errors.add(match.error_type or "unknown-agency", "agency", raw, suggestions=match.suggestions)
+    # A cell that held personal data (masked in the reason, and in the archive) gets no suggestions.
+    held_personal = mask_agency(text, errors.own) != text or _MASK_TAG.search(text)
+    errors.add(
+        match.error_type or "unknown-agency", "agency", raw, suggestions=None if held_personal else match.suggestions
+    )
     return None, None
+
+
+# First words of agency names: the unit type ('UBND …', 'Phường …', 'Sở …'). With diacritics when the text has
+# them, so a family name (Trương) is not taken for a unit type (Trường).
+_AGENCY_FIRST = set(
+    "ubnd ủy uỷ hđnd phường xã huyện thị thành tỉnh sở phòng ban chi cục công trung văn thanh bệnh trường đội "
+    "trạm bộ tổng ngân hội council district".split()
+)
+_AGENCY_FIRST_ASCII = set(
+    "ubnd uy hdnd phuong xa huyen thi thanh tinh so phong ban chi cuc cong trung benh doi tram bo tong ngan hoi "
+    "council district".split()
+)
+
+
+_QUALIFIER = re.compile(r"\s*(?:[,(;\[]|\s[-–]\s)")
+
+
+def _reads_like_agency(text: str) -> bool:
+    first = text.split(maxsplit=1)[0].lower() if text.strip() else ""
+    return first in (_AGENCY_FIRST_ASCII if text.isascii() else _AGENCY_FIRST)
+
+
+def mask_agency(text: str, own: list[tuple[str, object]]) -> str:
+    """An agency cell as kept in a reason or the archive: phones, e-mails, IDs and the row's own values masked;
+    names too unless it starts like an agency name (many wards and streets bear a person's name)."""
+    if _reads_like_agency(text):
+        text = redact_values(nfc(text), own)
+        cut = _QUALIFIER.search(text)  # 'UBND xã X (anh B, 09…)': what follows the unit's name may be a contact
+        head, tail = (text[: cut.start()], text[cut.start() :]) if cut else (text, "")
+        return (mask_text(head) or "") + (mask_personal(tail) or "")
+    return mask_personal(text, own) or ""
 
 
 def _masked(values: dict, column: str, ctx: RowContext, own: list[tuple[str, object]] | None = None) -> str | None:
@@ -468,12 +505,15 @@ def _masked(values: dict, column: str, ctx: RowContext, own: list[tuple[str, obj
     return mask_personal(clean(v), own or [])
 
 
+_MASK_TAG = re.compile(r"\[(?:SĐT|EMAIL|CCCD|HỌ TÊN|ĐỊA CHỈ|\*\*\*)\]")
+
+
 def _id_value(values: dict, column: str, errors: RowErrors) -> str | None:
     """The row's ID, stored as it is: so an ID that holds a phone, e-mail, ID number or name is refused."""
     cid = clean(values.get(column))
     if cid is None:
         errors.add("missing-id", column)
-    elif mask_personal(cid, errors.own) != cid:
+    elif mask_personal(cid, errors.own) != cid or _MASK_TAG.search(cid):  # tags: masked in an archive
         errors.add("personal-data-in-id", column)
         return None
     return cid
@@ -595,9 +635,14 @@ def inspection_record(
 def archive_cells(
     row_cells: list[object], record: dict | None, ctx: RowContext, columns: list[tuple[int, str, str]]
 ) -> list[object]:
-    """The cells of one row as the archive keeps them: what a rebuild needs, masked, no personal value."""
+    """The cells of one row as the archive keeps them: what a rebuild needs, masked, no personal value.
+
+    A rebuild must validate each row as this load did, so a cell that is a known spelling (an agency alias, a
+    vocabulary value) is kept as written; any other text is masked like free text.
+    """
     values, personal = ctx.split(row_cells)
     own = _own(personal)
+    m = ctx.mapping
     out: list[object] = []
     for idx, role, name in columns:
         if role == "hash":
@@ -606,20 +651,23 @@ def archive_cells(
         raw = row_cells[idx] if 0 <= idx < len(row_cells) else None
         if isinstance(raw, InvalidCell):
             out.append(raw)
-        elif name == "kind" and record is not None:
-            out.append(record.get("kind"))
-        elif record is not None and name == "content":
-            out.append(record.get("content_masked"))
-        elif record is not None and name in ("description", "recommendation"):
-            out.append(record.get(f"{name}_masked"))
-        elif record is not None and name in ("agency", "team", "lead_unit", "category", "subcategory"):
-            out.append(record.get("agency_name_raw") if name == "agency" else (record.get(name) or values.get(name)))
-        elif name == "content" and record is None:
+        elif record is not None and name in ("kind", "agency", "content", "description", "recommendation"):
+            key = {"agency": "agency_name_raw", "description": "description_masked"}.get(name, name)
+            key = {"recommendation": "recommendation_masked", "content": "content_masked"}.get(name, key)
+            withheld = name == "content" and record.get("_withheld")
+            out.append(WITHHELD if withheld else record.get(key))  # the marker is withheld again on rebuild
+        elif record is not None and name in ("team", "lead_unit", "category", "subcategory"):
+            out.append(record.get(name))
+        elif name in ("content", "description", "recommendation"):
             out.append(None)  # a rejected row's text is not needed again, and may be a denunciation's
-        elif isinstance(raw, str):
-            out.append(mask_personal(raw, own) if record is None else mask_text(raw))
-        else:
+        elif raw is None or not isinstance(raw, str):
             out.append(raw)
+        elif (name == "agency" and ctx.matcher.is_alias(raw)) or m.code_for(name, raw) is not None:
+            out.append(raw)
+        elif name == "agency":
+            out.append(mask_agency(raw, own))
+        else:
+            out.append(mask_personal(raw, own))
     return out
 
 
@@ -933,7 +981,9 @@ def load_file(
         return _load_file(path, db, kind, mapping, today, on_rows, name)
     except WarehouseBusy as exc:
         raise WarehouseBusy(f"{path.name}: {exc.vi}", f"{path.name}: {exc.en}") from exc
-    except EtlError:
+    except EtlError as exc:
+        if exc.code == "warehouse-unreadable":
+            raise EtlError(f"{path.name}: {exc.vi}", f"{path.name}: {exc.en}", exc.code) from exc
         raise
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
@@ -1099,6 +1149,8 @@ def _rows_into(con, layout: Layout, result: FileResult, ctx: RowContext, rules, 
         take(row, cells)
     result.rows_footer = len(tail)
     result.footer_rows = [row for row, _ in tail]
+    for row, _ in tail:  # their text may be signatures: the archive keeps only that they were footer rows
+        writer.row(row, [FOOTER_MARK])
     _insert_chunk(con, records, m.kind, rules, m)
     if on_rows:
         on_rows(result.rows_in % 1000)

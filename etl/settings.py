@@ -23,8 +23,8 @@ class Settings:
     read_memory_mb: int = 3072  # address space of the reading process (RLIMIT_AS)
     read_time_s: int = 300  # seconds the loader waits for the reader in all, per file
     max_file_mb: int = 1024  # size of the file on disk
-    max_uncompressed_mb: int = 2048  # .xlsx/.ods: sum of the unpacked parts
-    max_compression_ratio: int = 250  # .xlsx/.ods: unpacked / packed size of one large part
+    max_uncompressed_mb: int = 1024  # .xlsx/.ods: sum of the unpacked parts
+    max_compression_ratio: int = 100  # .xlsx/.ods: unpacked / packed size of one large part
     max_cells: int = 60_000_000  # rows x columns of one sheet, declared or found
     max_rows: int = 2_000_000  # data rows of one file
     max_cell_chars: int = 32_767  # longest cell (Excel's own limit); a longer cell rejects its row

@@ -239,3 +239,19 @@ def test_warehouse_held_open_by_another_program_is_a_clear_message(tmp_path):
     assert "held open for writing by another program" in load.stderr and "Traceback" not in load.stderr
     assert status.returncode == 2 and "held open for writing by another program" in status.stderr
     assert rows(db, "select count(*) from complaints") == [(1,)]
+
+
+def test_damaged_warehouse_is_a_clear_message_and_is_left_alone(tmp_path):
+    from tests.etl_files import PAKN_HEADER, pakn_row, write_csv
+
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(b"not a duckdb file" * 1000)
+    before = db.read_bytes()
+    f = write_csv(tmp_path / "a.csv", PAKN_HEADER, [pakn_row("D-1", "05/08/2025", "UBND phường Phan Đình Phùng")])
+    load = etl("load", "--db", str(db), str(f))
+    status = etl("status", "--db", str(db))
+    assert load.returncode == 2 and "[warehouse-unreadable] a.csv: " in load.stderr
+    assert "a.csv: cannot open the warehouse w.duckdb (is the file damaged?)" in load.stderr
+    assert status.returncode == 2 and "rebuild it with `python -m etl rebuild`" in status.stderr
+    assert "Traceback" not in load.stderr + status.stderr
+    assert db.read_bytes() == before

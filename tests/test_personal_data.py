@@ -41,7 +41,18 @@ VARIANTS = [
 # What must not be found, in any case: every variant, and the parts a partial leak would show.
 NEEDLES = sorted(
     {v.lower() for v in VARIANTS}
-    | {"912345678", "912 345 678", "hong nhung", "hồng nhung", "hongnhung", "019301234567", "bến oánh", "ben oanh"}
+    | {
+        "912345678",
+        "912 345 678",
+        "hong nhung",
+        "hồng nhung",
+        "hongnhung",
+        "019301234567",
+        "bến oánh",
+        "ben oanh",
+        "ngõ 12",
+        "ngo 12",
+    }
 )
 
 
@@ -148,3 +159,56 @@ def test_rejected_rows_keep_their_columns_with_masked_values(tmp_path):
         (1, "r.csv", 3, "Cơ quan được giao xử lý", "[HỌ TÊN]", "unknown-agency"),
         (1, "r.csv", 4, "Trạng thái", "Hỏi [HỌ TÊN] qua [EMAIL]", "unknown-value"),
     ]
+
+
+def test_rebuild_from_the_masked_archive_gives_identical_tables(tmp_path):
+    from tests.hostile_corpus import HERE
+
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    files = [
+        write_csv(tmp_path / "pii.csv", PAKN_HEADER, _rows()),
+        HERE / "denunciation_no_kind_column.csv",
+        HERE / "extreme_numbers.csv",
+        HERE / "two_phone_columns.csv",
+        HERE / "agency_with_contact.csv",
+        HERE / "trailing_signature.csv",
+    ]
+    assert etl("load", "--db", str(db), *map(str, files)).returncode == 0
+    for f in files[:1]:
+        f.unlink()  # the export itself is not needed
+    rebuilt = tmp_path / "new" / "warehouse.duckdb"
+    proc = etl("rebuild", "--db", str(db), "--to", str(rebuilt))
+    assert proc.returncode == 0, proc.stderr
+    queries = {
+        "complaints": "select * exclude (first_batch_id, last_batch_id) from complaints order by complaint_id",
+        "inspections": "select * exclude (first_batch_id, last_batch_id) from inspections order by inspection_id",
+        "violations": "select * exclude (first_batch_id, last_batch_id) from violations order by violation_id",
+        "rejected_rows": "select * exclude (batch_id) from rejected_rows order by file_name, row_number, reason_en",
+        "load_batches": """select file_name, file_sha256, kind, rows_in, rows_loaded, rows_rejected, rows_footer,
+                                  content_withheld from load_batches order by batch_id""",
+    }
+    a, b = warehouse.connect_read_only(db), warehouse.connect_read_only(rebuilt)
+    try:
+        for name, sql in queries.items():
+            assert a.execute(sql).fetchall() == b.execute(sql).fetchall(), name
+        assert a.execute("select count(*) from complaints where citizen_hash is not null").fetchall()[0][0] > 50
+    finally:
+        a.close()
+        b.close()
+    assert _leaks("\n".join(_archive_texts(rebuilt).values())) == []
+
+
+def test_agency_cells_in_reasons_mask_contacts_but_keep_unit_names(tmp_path):
+    db = tmp_path / "w.duckdb"
+    rows = [
+        pakn_row("G-1", "05/08/2025", "UBND phuong Phan Dinh Phungg"),  # a typo: the name stays, with suggestions
+        pakn_row("G-2", "05/08/2025", "UBND xã Không Có (anh Nguyễn Văn Bình 0912345678)"),
+        pakn_row("G-3", "05/08/2025", "Trương Văn Bình"),  # a person, not a unit
+    ]
+    result = load_file(write_csv(tmp_path / "g.csv", PAKN_HEADER, rows), db)
+    got = {r.row_number: (r.raw_value, "did you mean" in r.reason_en) for r in result.rejections}
+    assert got == {
+        2: ("UBND phuong Phan Dinh Phungg", True),
+        3: ("UBND xã Không Có (anh [HỌ TÊN] [SĐT])", False),
+        4: ("[HỌ TÊN]", False),
+    }
