@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from etl.settings import Settings, settings
 from etl.textnorm import clean, fold, nfc
 
 HEADER_SEARCH_ROWS = 40
+MAX_FOOTER_ROWS = 100  # a longer run of rows without ID is data (each rejected with its reason), not a footer
 CHUNK_ROWS = 50_000
 DEADLINES_YAML = warehouse.ROOT / "config" / "deadlines.yaml"
 
@@ -270,7 +271,7 @@ class RowContext:
         self.null_values = layout.mapping.null_values
         self.date_formats = tuple(layout.mapping.date_formats)
         self.min_date = s.min_date
-        self.max_deadline = today + timedelta(days=round(365.25 * s.max_deadline_years))
+        self.max_deadline = _years_after(today, s.max_deadline_years)
         # No kind column: the kind is read from the text ('tố cáo'), and is otherwise unknown.
         self.kind_missing = "kind" not in layout.headers and "kind" not in layout.mapping.constants
 
@@ -314,6 +315,13 @@ class RowContext:
                 else:
                     out.append(reject(row, "invalid-encoding", header))
         return out
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _own(personal: dict[str, list[object]]) -> list[tuple[str, object]]:
@@ -1140,7 +1148,7 @@ def _rows_into(con, layout: Layout, result: FileResult, ctx: RowContext, rules, 
     for row, cells in _data_rows(layout):
         if all(c is None for c in cells):
             continue
-        if tail and not _has_id(cells, id_index) or _is_footer(cells, id_index):
+        if (tail and not _has_id(cells, id_index) or _is_footer(cells, id_index)) and len(tail) < MAX_FOOTER_ROWS:
             tail.append((row, cells))
             continue
         for held in tail:
