@@ -7,6 +7,7 @@ file's expected outcome is in tests/data/hostile/manifest.yaml.
 
 from __future__ import annotations
 
+import base64
 import codecs
 import csv
 import io
@@ -346,6 +347,26 @@ def _cell(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
+def _column(idx: int) -> str:
+    letters = ""
+    idx += 1
+    while idx:
+        idx, rem = divmod(idx - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _sheet_xml(rows: list[list]) -> str:
+    from xml.sax.saxutils import escape
+
+    out = [_SHEET_HEAD, "<sheetData>"]
+    for r_i, r in enumerate(rows, start=1):
+        cells = "".join(_cell(f"{_column(c)}{r_i}", escape(str(v))) for c, v in enumerate(r) if v not in (None, ""))
+        out.append(f'<row r="{r_i}">{cells}</row>')
+    out.append("</sheetData></worksheet>")
+    return "".join(out)
+
+
 def generate(folder: Path) -> dict[str, Path]:
     """Write the files too large, too dangerous or too special to commit; return name -> path to load."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -393,6 +414,14 @@ def generate(folder: Path) -> dict[str, Path]:
     p = folder / "columns_20000.csv"
     extra = 20_000 - len(HEADER)
     _write(p, _csv_text(HEADER + [f"C{i}" for i in range(extra)], [r + ["v"] * extra for r in _good("COL")]))
+    out[p.name] = p
+    # The same in a workbook: 20 000 columns, and a 15 MB cell (written as inline strings).
+    p = folder / "columns_20000.xlsx"
+    _workbook(p, _sheet_xml([HEADER + [f"C{i}" for i in range(extra)], *(r + ["v"] * extra for r in _good("COLX"))]))
+    out[p.name] = p
+    p = folder / "cell_15mb.xlsx"
+    noise = base64.b64encode(random.Random(15).randbytes(11 * 2**20)).decode()  # 15 MB that does not compress
+    _workbook(p, _sheet_xml([HEADER, row("CX-1", content=noise), row("CX-2")]))
     out[p.name] = p
     # Many rejected rows: more than max_rejections_stored (1000) reasons.
     p = folder / "many_rejections.csv"
