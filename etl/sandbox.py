@@ -33,6 +33,7 @@ from etl.settings import Settings
 
 _HEADER = struct.Struct("<I")
 _BATCH = 2000
+_BATCH_CELLS = 200_000
 _ALLOWED = {
     ("datetime", "datetime"),
     ("datetime", "date"),
@@ -231,8 +232,10 @@ def _child(path: str, payload: str) -> int:
         for sheet in read_sheets_here(p, s):
             send(("sheet", sheet.name, sheet.encoding))
             batch: list = []
+            cells = 0
             for row in sheet.rows:
                 batch.append(row)
+                cells += len(row[1])
                 total += 1
                 if total > s.max_rows + 1000:
                     raise UnreadableFile(
@@ -240,9 +243,10 @@ def _child(path: str, payload: str) -> int:
                         f"{p.name}: more than {s.max_rows:,} rows (max_rows); the file is refused",
                         "too-many-rows",
                     )
-                if len(batch) >= _BATCH:
+                if len(batch) >= _BATCH or cells >= _BATCH_CELLS:  # wide sheets: bound what the loader holds
                     send(("rows", batch))
                     batch = []
+                    cells = 0
             send(("rows", batch))
             send(("end",))
         send(("done",))
