@@ -256,4 +256,19 @@ def mask_personal(text: object, own: dict[str, object] | Iterable[tuple[str, obj
     if own:
         s = redact_values(s, own)
     masked = mask_text(s)
-    return mask_names(masked) if masked else masked
+    return mask_names(mask_house_numbers(masked)) if masked else masked
+
+
+# A house-level address: 'số 7 ngõ 12', 'nhà 15/3 ngách 4', 'ngõ 68/12', 'hẻm 5', 'kiệt 12' (the lane words make
+# the numbers an address; 'quyết định số 7' or 'thửa đất số 123' alone are not).
+_LANE = r"(?:ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet)"
+_HOUSE = re.compile(
+    rf"(?:\b(?:số|so|nhà|nha)\s*\d+[a-zA-Z]?(?:/\d+)*\s*,?\s*)?\b{_LANE}\s*\d+[a-zA-Z]?(?:/\d+)*"
+    rf"(?:\s*,?\s*{_LANE}\s*\d+[a-zA-Z]?(?:/\d+)*)*",
+    re.IGNORECASE,
+)
+
+
+def mask_house_numbers(text: str) -> str:
+    """Replace house numbers with their lane ('số 7 ngõ 12') by [ĐỊA CHỈ]."""
+    return _HOUSE.sub("[ĐỊA CHỈ]", text) if re.search(_LANE, text, re.IGNORECASE) else text

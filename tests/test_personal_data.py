@@ -212,3 +212,28 @@ def test_agency_cells_in_reasons_mask_contacts_but_keep_unit_names(tmp_path):
         3: ("UBND xã Không Có (anh [HỌ TÊN] [SĐT])", False),
         4: ("[HỌ TÊN]", False),
     }
+
+
+def test_archive_retention_deletes_old_archives_and_rebuild_says_which_it_skipped(tmp_path):
+    db = tmp_path / "wh" / "warehouse.duckdb"
+    old = write_csv(tmp_path / "old.csv", PAKN_HEADER, [pakn_row("RT-1", "05/08/2025", NEW)])
+    assert etl("load", "--db", str(db), str(old)).returncode == 0
+    [archived] = warehouse.archive_dir(db).glob("*.cchc.jsonl.gz")
+    three_days_ago = archived.stat().st_mtime - 3 * 86400
+    os.utime(archived, (three_days_ago, three_days_ago))
+    new = write_csv(tmp_path / "new.csv", PAKN_HEADER, [pakn_row("RT-2", "05/08/2025", NEW)])
+    env = {**os.environ, "CCHC_ARCHIVE_RETENTION_DAYS": "2"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "etl", "load", "--db", str(db), str(new)], cwd=ROOT, capture_output=True, env=env
+    )
+    assert proc.returncode == 0
+    assert not archived.exists() and len(list(warehouse.archive_dir(db).glob("*.cchc.jsonl.gz"))) == 1
+    rebuilt = tmp_path / "re" / "warehouse.duckdb"
+    rebuild = etl("rebuild", "--db", str(db), "--to", str(rebuilt))
+    assert rebuild.returncode == 2
+    assert "old.csv: không còn trong kho lưu trữ" in rebuild.stderr and "no longer archived" in rebuild.stderr
+    con = warehouse.connect_read_only(rebuilt)
+    try:
+        assert con.execute("select complaint_id from complaints").fetchall() == [("RT-2",)]
+    finally:
+        con.close()

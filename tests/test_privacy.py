@@ -246,3 +246,19 @@ def test_mask_personal_masks_a_whole_repeated_personal_cell_first():
     cell = "Bà Hồng (0912.345.678), Số 7 ngõ 12 đường Bến Oánh"
     assert mask_personal(f"Liên hệ: {cell}", {"address": cell}) == "Liên hệ: [ĐỊA CHỈ]"
     assert mask_personal("Gọi 0912345678, Lê Văn Tám", None) == "Gọi [SĐT], [HỌ TÊN]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nhà số 7 ngõ 12 đường Bến Oánh", "Nhà [ĐỊA CHỈ] đường Bến Oánh"),
+        ("so 15/3 ngach 4 ngo 68 pho Hue", "[ĐỊA CHỈ] pho Hue"),
+        ("ở ngõ 68/12 Cầu Giấy", "ở [ĐỊA CHỈ] Cầu Giấy"),
+        ("hẻm 5 đường 3/2", "[ĐỊA CHỈ] đường 3/2"),
+        ("Quyết định số 7 năm 2024", "Quyết định số 7 năm 2024"),
+        ("Thửa đất số 123, tờ bản đồ 45", "Thửa đất số 123, tờ bản đồ 45"),
+        ("Ngõ hẹp, xe không vào được", "Ngõ hẹp, xe không vào được"),
+    ],
+)
+def test_mask_personal_house_numbers_with_their_lane(text, expected):
+    assert mask_personal(text) == expected
