@@ -153,9 +153,12 @@ def _layout_for(sheet: Sheet, candidates: list[Mapping], archived: bool = False)
     for idx, cell in enumerate(cells):
         if cell is None or isinstance(cell, InvalidCell):
             continue
-        if archived and cell in (archive.HASH_COLUMN, archive.KIND_COLUMN):
-            columns[idx] = ("hash", "citizen_hash") if cell == archive.HASH_COLUMN else ("col", "kind")
-            headers.setdefault("kind", str(cell)) if cell == archive.KIND_COLUMN else None
+        if archived and cell == archive.HASH_COLUMN:
+            columns[idx] = ("hash", "citizen_hash")
+            continue
+        if archived and cell == archive.KIND_COLUMN:  # the kind this load read from the text ('tố cáo')
+            columns[idx] = ("col", "kind")
+            headers["kind"] = cell
             continue
         key = fold(cell)
         if key in mapping.header_index:

@@ -195,9 +195,9 @@ def _errors_for(encoding: str) -> str:
 
 
 def _csv_rows(path: Path, encoding: str, delimiter: str, s: Settings) -> Iterator[tuple[int, list[object]]]:
-    line = 1
     with open(path, encoding=encoding, errors=_errors_for(encoding), newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
+        n = 0
         while True:
             try:
                 record = next(reader)
@@ -210,9 +210,8 @@ def _csv_rows(path: Path, encoding: str, delimiter: str, s: Settings) -> Iterato
                     f"lỗi cú pháp CSV gần dòng {reader.line_num} ({_why(exc)})",
                     f"CSV syntax error near line {reader.line_num} ({_why(exc)})",
                 ) from exc
-            # A quoted cell may span lines: the row number is the line it starts on, as an editor shows it.
-            yield line, [text_cell(v, s) for v in record]
-            line = reader.line_num + 1
+            n += 1  # the row as Excel shows the CSV (a quoted cell may span several lines of the text)
+            yield n, [text_cell(v, s) for v in record]
 
 
 def read_csv(path: Path, s: Settings) -> list[Sheet]:
