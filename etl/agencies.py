@@ -528,6 +528,13 @@ class AgencyMatcher:
             on = on.date()
         return entry.resolve(on)
 
+    def is_alias(self, raw: str) -> bool:
+        """Whether the text is exactly a known spelling of some unit (nothing else in the cell)."""
+        return isinstance(raw, str) and _match_key(raw) in self._index
+
+    def name_of(self, agency_id: str) -> str:
+        return self._units[agency_id].name
+
     def add(self, agency_id: str, name: str, alias_norms: Iterable[str]) -> None:
         """Make a newly registered unit visible; clears cached results since any name may now resolve."""
         self._units[agency_id] = _Unit(agency_id, name, None, None, None, None, None)

@@ -55,7 +55,7 @@ def run_load(
     code = 0
     with _progress(not as_json and err.is_terminal) as progress:
         for i, path in enumerate(paths):
-            task = progress.add_task(Path(path).name, total=None)
+            task = progress.add_task(escape(Path(path).name), total=None)
             try:
                 result = load_file(
                     Path(path),
@@ -67,7 +67,19 @@ def run_load(
                     name=names[i] if names else None,
                 )
             except EtlError as exc:
-                err.print(f"[red]LỖI / ERROR[/red] {exc.vi}\n  {exc.en}", highlight=False)
+                _print_error(exc, as_json)
+                code = 2
+                continue
+            except Exception as exc:  # noqa: BLE001 - last resort: a reason, never a traceback
+                name = Path(path).name
+                _print_error(
+                    EtlError(
+                        f"{name}: lỗi khi nạp tệp ({type(exc).__name__}); tệp bị từ chối",
+                        f"{name}: error while loading ({type(exc).__name__}); the file is refused",
+                        "load-error",
+                    ),
+                    as_json,
+                )
                 code = 2
                 continue
             finally:
@@ -79,23 +91,51 @@ def run_load(
     return code
 
 
+def _print_error(exc: EtlError, as_json: bool) -> None:
+    """One refused file: its reason type and a bilingual reason on stderr; file names are never read as markup."""
+    err.print(f"[red]LỖI / ERROR[/red] \\[{escape(exc.code)}] {escape(exc.vi)}\n  {escape(exc.en)}", highlight=False)
+
+
 def _print_result(r) -> None:
     note = " (đã nạp trước đó / already loaded)" if r.already_loaded else ""
-    out.print(f"[bold]{r.file}[/bold] → {r.kind} ({r.mapping}), lô / batch {r.batch_id}{note}", highlight=False)
+    out.print(
+        f"[bold]{escape(r.file)}[/bold] → {escape(r.kind)} ({escape(r.mapping)}), lô / batch {r.batch_id}{note}",
+        highlight=False,
+    )
     out.print(
         f"  đọc / read {r.rows_in:,} · mới / new {r.rows_loaded:,} · cập nhật / updated {r.rows_updated:,}"
         f" · không đổi / unchanged {r.rows_unchanged:,} · loại / rejected {r.rows_rejected:,}",
         highlight=False,
     )
-    for rej in r.rejections[:20]:
+    if r.rows_footer:
+        rows = ", ".join(str(n) for n in r.footer_rows[:20]) + (" …" if len(r.footer_rows) > 20 else "")
         out.print(
-            f"  [yellow]dòng / row {rej.row_number}[/yellow] \\[{rej.error_type}] {rej.reason_vi}"
-            f"\n      {rej.reason_en}",
+            f"  dòng tổng cộng / chữ ký cuối bảng, không phải dữ liệu / total or signature rows, not data:"
+            f" {r.rows_footer:,} (dòng / rows {rows})",
             highlight=False,
         )
-    if len(r.rejections) > 20:
+    if r.content_withheld:
         out.print(
-            f"  … {len(r.rejections) - 20:,} lý do khác / more reasons: python -m etl status --rejected",
+            f"  không lưu nội dung của {r.content_withheld:,} đơn tố cáo hoặc chưa rõ loại"
+            f" / content not stored for {r.content_withheld:,} denunciations or items of unknown kind",
+            highlight=False,
+        )
+    for rej in r.rejections[:20]:
+        out.print(
+            f"  [yellow]dòng / row {rej.row_number}[/yellow] \\[{escape(rej.error_type)}] {escape(rej.reason_vi)}"
+            f"\n      {escape(rej.reason_en)}",
+            highlight=False,
+        )
+    more = r.rows_rejected and len(r.rejections) + r.rejections_not_stored - 20
+    if more > 0:
+        out.print(
+            f"  … {more:,} lý do khác / more reasons: python -m etl status --rejected",
+            highlight=False,
+        )
+    if r.rejections_not_stored:
+        out.print(
+            f"  {r.rejections_not_stored:,} lý do không được lưu (giới hạn max_rejections_stored)"
+            f" / reasons not stored (max_rejections_stored limit)",
             highlight=False,
         )
 
@@ -169,11 +209,15 @@ def status(db: Path | None, as_json: bool, rejected: bool) -> None:
     if not target.exists():
         err.print(f"Chưa có kho dữ liệu {target} / no warehouse yet: run `python -m etl demo` or `load`.")
         sys.exit(1)
-    st = warehouse_status(target, with_rejections=rejected or as_json)
+    try:
+        st = warehouse_status(target, with_rejections=rejected or as_json)
+    except EtlError as exc:
+        err.print(f"[red]LỖI / ERROR[/red] {escape(exc.vi)}\n  {escape(exc.en)}", highlight=False)
+        sys.exit(2)
     if as_json:
         print(json.dumps(st, ensure_ascii=False, default=str, indent=2))
         return
-    out.print(f"[bold]Kho / warehouse[/bold] {target}")
+    out.print(f"[bold]Kho / warehouse[/bold] {escape(str(target))}", highlight=False)
     out.print(f"Nạp lần cuối / last load: {st['last_load_at']}")
     for k, v in st["counts"].items():
         out.print(f"  {k}: {v:,}")
@@ -182,7 +226,7 @@ def status(db: Path | None, as_json: bool, rejected: bool) -> None:
     for b in st["batches"]:
         table.add_row(
             str(b["batch_id"]),
-            b["file_name"],
+            escape(b["file_name"]),
             b["kind"],
             str(b["loaded_at"])[:19],
             *(f"{b[k]:,}" for k in ("rows_in", "rows_loaded", "rows_updated", "rows_unchanged", "rows_rejected")),
@@ -191,7 +235,8 @@ def status(db: Path | None, as_json: bool, rejected: bool) -> None:
     if rejected:
         for r in st["rejections"]:
             out.print(
-                f"{r['file_name']} dòng/row {r['row_number']} [{r['error_type']}] {r['reason_vi']} / {r['reason_en']}",
+                f"{escape(r['file_name'])} dòng/row {r['row_number']} \\[{escape(r['error_type'])}]"
+                f" {escape(r['reason_vi'])} / {escape(r['reason_en'])}",
                 highlight=False,
             )
 
@@ -238,6 +283,14 @@ def rebuild(db: Path | None, target: Path) -> None:
         shutil.copy2(salt, warehouse.salt_path(target))
     code = 0
     for file_path, mapping_path, kind, name in plan:
+        if not file_path.exists():
+            err.print(
+                f"[yellow]{escape(name)}[/yellow]: không còn trong kho lưu trữ (hết hạn lưu, archive_retention_days),"
+                " bỏ qua / no longer archived (retention, archive_retention_days), skipped",
+                highlight=False,
+            )
+            code = 2
+            continue
         code = max(code, run_load([file_path], target, kind, mapping_path, as_json=False, names=[name]))
     sys.exit(code)
 

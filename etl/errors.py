@@ -8,16 +8,31 @@ from cchc import codebook
 
 
 class EtlError(Exception):
-    """Base of errors the CLI turns into messages and exit codes."""
+    """Base of errors the CLI turns into messages and exit codes.
 
-    def __init__(self, vi: str, en: str):
+    `code` is a stable kebab-case reason type ('memory-limit', 'not-a-regular-file', ...) for tests and --json.
+    """
+
+    code = "error"
+
+    def __init__(self, vi: str, en: str, code: str | None = None):
         super().__init__(f"{vi} / {en}")
         self.vi = vi
         self.en = en
+        if code is not None:
+            self.code = code
 
 
 class UnreadableFile(EtlError):
-    """The file cannot be read at all: nothing of it is loaded."""
+    """The file cannot be read at all, or is refused: nothing of it is loaded."""
+
+    code = "unreadable"
+
+
+class WarehouseBusy(EtlError):
+    """The warehouse file is held open (locked) by another program."""
+
+    code = "warehouse-locked"
 
 
 class MappingError(EtlError):
@@ -63,6 +78,28 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "not-a-number": (
         "'{value}' ở cột {column} không phải là số",
         "'{value}' in column {column} is not a number",
+    ),
+    "personal-data-in-id": (
+        "Mã ở cột {column} chứa thông tin cá nhân (số điện thoại, email, số CCCD hoặc họ tên); giá trị không được lưu",
+        "The ID in column {column} holds personal data (a phone, e-mail, ID number or name); its value is not kept",
+    ),
+    "implausible-date": (
+        "Ngày '{value}' ở cột {column} nằm ngoài khoảng hợp lý {allowed}",
+        "Date '{value}' in column {column} is outside the plausible range {allowed}",
+    ),
+    "number-out-of-range": (
+        "Số '{value}' ở cột {column} nằm ngoài khoảng hợp lý {allowed}",
+        "Number '{value}' in column {column} is outside the plausible range {allowed}",
+    ),
+    "cell-too-long": (
+        "Ô ở cột {column} dài {other} ký tự, quá giới hạn {allowed} (max_cell_chars); giá trị không được lưu",
+        "The cell in column {column} is {other} characters long, over the {allowed} limit (max_cell_chars); "
+        "its value is not kept",
+    ),
+    "invalid-encoding": (
+        "Ô ở cột {column} có byte không phải UTF-8 (tệp bị lỗi mã hóa ở dòng này); giá trị không được lưu",
+        "The cell in column {column} holds bytes that are not UTF-8 (the file's encoding is broken on this row); "
+        "its value is not kept",
     ),
     "duplicate-id": (
         "Mã '{value}' lặp lại trong tệp; giữ dòng {other} (dòng sau cùng)",

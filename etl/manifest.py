@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from etl import warehouse
+from etl.errors import EtlError
 
 
 def manifest_path(db: Path) -> Path:
@@ -66,7 +67,7 @@ def sync(db: Path) -> bool:
         return False
     try:
         rows = batches_in(db)
-    except duckdb.Error:
+    except (duckdb.Error, EtlError):
         return False
     if not rows and not manifest_path(db).exists():
         return True
@@ -106,7 +107,7 @@ def rebuild_plan(db: Path) -> tuple[list[tuple[Path, Path, str, str]], str]:
             raise FileNotFoundError(db)
         rows = batches_in(db)
         origin = "warehouse"
-    except (duckdb.Error, OSError):
+    except (duckdb.Error, OSError, EtlError):
         rows = read(db)
         if rows is None:
             raise

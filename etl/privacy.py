@@ -65,10 +65,8 @@ def _mask_number_run(m: re.Match, text: str) -> str:
     # Every phone or ID has at least 9 digits; most runs are dates, years and amounts.
     if not _NINE_DIGITS.search(run):
         return run
-    if _ID_WORD_BEFORE.search(text, max(0, m.start() - 45), m.start()) and (
-        found := _ID_AT_START.match(run)
-    ):
-        run = "[CCCD]" + run[found.end():]
+    if _ID_WORD_BEFORE.search(text, max(0, m.start() - 45), m.start()) and (found := _ID_AT_START.match(run)):
+        run = "[CCCD]" + run[found.end() :]
     run = _CCCD.sub("[CCCD]", run)
     return _PHONE.sub(_phone_or_keep, run)
 
@@ -152,3 +150,125 @@ def _checked(salt: bytes, where: str) -> bytes:
     if not _MIN_SALT_BYTES <= len(salt) <= _MAX_SALT_BYTES:
         raise ValueError(f"salt from {where} must be {_MIN_SALT_BYTES}-{_MAX_SALT_BYTES} bytes")
     return salt
+
+
+# ---------------------------------------------------------------- names
+
+# Common Vietnamese family names, folded (no diacritics, lower case): a capitalised run of words that starts
+# with one of these and is three or more words long (or two after a form of address) is taken for a name.
+_SURNAMES = set(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao trinh mai truong lam "
+    "phung ta ha luong doan cao chu quach to luu dam kieu thai trieu nong hua luc la hau tang vuong khong "
+    "tu diep mac tong vi lo quan lai phi bach doan ton au khuc tieu than giang nghiem lu ung tham".split()
+)
+_ADDRESS_WORDS = set("ong ba anh chi em co chu bac cong dan nguoi ho ten ho va ten mr mrs ms".split())
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+class _FoldTable(dict):
+    """str.translate table: each character to its lower-case letter without diacritics (one for one)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        base = fold(ch)
+        self[code] = out = base if len(base) == 1 else (ch.lower()[:1] or " ")
+        return out
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def folded_same_length(text: str) -> str:
+    """`text` lower-cased without diacritics, one character for one (so positions line up with `text`)."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
+
+
+def mask_names(text: str) -> str:
+    """Replace person names (a family name then given names, capitalised, with or without diacritics)."""
+    words = list(_WORD.finditer(text))
+    if not words:
+        return text
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w[0][0].isupper() and fold(w[0]) in _SURNAMES and not text[max(w.start() - 1, 0) : w.start()] == "[":
+            j = i + 1
+            while (
+                j < len(words)
+                and j - i < 5
+                and words[j][0][0].isupper()
+                and text[words[j - 1].end() : words[j].start()].strip(" ") == ""
+            ):
+                j += 1
+            n = j - i
+            titled = i > 0 and fold(words[i - 1][0]) in _ADDRESS_WORDS
+            if n >= 3 or (n == 2 and titled):
+                spans.append((w.start(), words[j - 1].end()))
+                i = j
+                continue
+        i += 1
+    for start, end in reversed(spans):
+        text = text[:start] + "[HỌ TÊN]" + text[end:]
+    return text
+
+
+def redact_values(text: str, values: dict[str, object] | Iterable[tuple[str, object]]) -> str:
+    """Mask these exact values (a row's own name, address, ...) in text, with or without diacritics or case."""
+    pairs = values.items() if isinstance(values, dict) else values
+    haystack: str | None = None
+    spans: list[tuple[int, int, str]] = []
+    for key, value in pairs:
+        if value is None:
+            continue
+        needle = " ".join(folded_same_length(nfc(str(value))).split())
+        if len(needle) < 4:
+            continue
+        if haystack is None:
+            haystack = folded_same_length(text)
+        if needle.split(" ", 1)[0] not in haystack:
+            continue
+        pattern = re.compile(r"\s+".join(re.escape(part) for part in needle.split(" ")))
+        spans += [(*m.span(), OWN_LABELS.get(key, "[***]")) for m in pattern.finditer(haystack)]
+    chosen: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda sp: sp[0] - sp[1]):  # longest first; overlapping shorter ones dropped
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    for start, end, label in sorted(chosen, reverse=True):
+        text = text[:start] + label + text[end:]
+    return text
+
+
+OWN_LABELS = {"name": "[HỌ TÊN]", "address": "[ĐỊA CHỈ]", "phone": "[SĐT]", "email": "[EMAIL]", "id_number": "[CCCD]"}
+
+
+def mask_personal(text: object, own: dict[str, object] | Iterable[tuple[str, object]] | None = None) -> str | None:
+    """Everything the product does to text before it is stored: own values, phones, IDs, e-mails, names.
+
+    The row's own values go first, on the text as written, so that a personal cell repeated whole elsewhere
+    in the row is masked whole, whatever it holds.
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None
+    s = nfc(str(text))
+    if own:
+        s = redact_values(s, own)
+    masked = mask_text(s)
+    return mask_names(mask_house_numbers(masked)) if masked else masked
+
+
+# A house-level address: 'số 7 ngõ 12', 'nhà 15/3 ngách 4', 'ngõ 68/12', 'hẻm 5', 'kiệt 12' (the lane words make
+# the numbers an address; 'quyết định số 7' or 'thửa đất số 123' alone are not).
+_LANE = r"(?:ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet)"
+_HOUSE = re.compile(
+    rf"(?:\b(?:số|so|nhà|nha)\s*\d+[a-zA-Z]?(?:/\d+)*\s*,?\s*)?\b{_LANE}\s*\d+[a-zA-Z]?(?:/\d+)*"
+    rf"(?:\s*,?\s*{_LANE}\s*\d+[a-zA-Z]?(?:/\d+)*)*",
+    re.IGNORECASE,
+)
+
+
+def mask_house_numbers(text: str) -> str:
+    """Replace house numbers with their lane ('số 7 ngõ 12') by [ĐỊA CHỈ]."""
+    return _HOUSE.sub("[ĐỊA CHỈ]", text) if re.search(_LANE, text, re.IGNORECASE) else text

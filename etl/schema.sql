@@ -135,3 +135,8 @@ create table if not exists violations (
     last_batch_id integer not null,
     primary key (source, violation_id)
 );
+
+-- Added with issue 14 (idempotent upgrades of older warehouses).
+alter table load_batches add column if not exists rows_footer integer;           -- total / signature rows at the end
+alter table load_batches add column if not exists content_withheld integer;      -- texts not stored: denunciation or kind unknown
+alter table load_batches add column if not exists rejections_not_stored integer; -- reasons past max_rejections_stored

@@ -24,11 +24,20 @@ def warehouse_status(db: Path, with_rejections: bool = False) -> dict:
         freshness = con.execute("""
             select max(d) from (select max(received_date) as d from complaints
                                 union all select max(inspected_on) from inspections)""").fetchall()[0][0]
+        have = {
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where table_name = 'load_batches'"
+            ).fetchall()
+        }
+        extra = "".join(  # columns added with issue 14; a warehouse not loaded into since has none of them
+            f", {c}" for c in ("rows_footer", "content_withheld", "rejections_not_stored") if c in have
+        )
         batches = _rows(
             con,
-            """
+            f"""
             select batch_id, file_name, kind, mapping_name, loaded_at, rows_in, rows_loaded, rows_updated,
-                   rows_unchanged, rows_rejected, min_event_date, max_event_date, file_sha256
+                   rows_unchanged, rows_rejected, min_event_date, max_event_date, file_sha256{extra}
             from load_batches order by batch_id""",
         )
         rejections = (

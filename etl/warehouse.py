@@ -112,6 +112,25 @@ def _fsync_dir(path: Path) -> None:
 def connect_read_only(db: Path) -> duckdb.DuckDBPyConnection:
     """A reader that sees the file as it is now (a fresh instance: duckdb caches instances by path)."""
     con = duckdb.connect()
-    con.execute("attach ? as wh (read_only)", [str(db)])
+    try:
+        con.execute("attach ? as wh (read_only)", [str(db)])
+    except duckdb.Error as exc:
+        con.close()
+        from etl.errors import EtlError, WarehouseBusy
+
+        if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+            raise WarehouseBusy(
+                f"kho dữ liệu {db.name} đang bị một chương trình khác mở để ghi; đóng chương trình đó rồi thử lại"
+                " (không có gì thay đổi)",
+                f"the warehouse {db.name} is held open for writing by another program; close it and try again"
+                " (nothing was changed)",
+            ) from exc
+        raise EtlError(
+            f"không mở được kho dữ liệu {db.name} (tệp hỏng?); dựng lại bằng `python -m etl rebuild` (không có gì"
+            " thay đổi)",
+            f"cannot open the warehouse {db.name} (is the file damaged?); rebuild it with `python -m etl rebuild`"
+            " (nothing was changed)",
+            "warehouse-unreadable",
+        ) from exc
     con.execute("use wh")
     return con

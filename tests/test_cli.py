@@ -63,6 +63,11 @@ def test_cli_load_json_reports_counts_that_add_up(tmp_path):
         "rows_updated": 0,
         "rows_unchanged": 0,
         "rows_rejected": 1,
+        # issue 14: footer rows, withheld denunciation texts and reasons past the storage cap are reported too
+        "rows_footer": 0,
+        "footer_rows": [],
+        "content_withheld": 0,
+        "rejections_not_stored": 0,
         "batch_id": 1,
     }
     again = json_lines(etl("load", "--json", "--db", str(db), str(good)))

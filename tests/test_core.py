@@ -293,3 +293,24 @@ def test_every_measure_has_distinct_labels_and_definitions_in_both_languages():
         assert len(set(labels)) == len(labels), lang
         assert all(m.formula(lang) for m in measures.MEASURES.values())
     assert {m.unit for m in measures.MEASURES.values()} <= {"count", "rate", "days", "ratio"}
+
+
+def test_stored_on_time_flag_is_the_cores_on_time_rule(tmp_path):
+    """The ETL stores is_on_time with the core's rule (cchc/rules.py): within remit, resolved on or
+    before the due date; the measures core counts the same items as on time."""
+    from etl.demo import write_demo_exports
+    from etl.load import load_file
+
+    db = tmp_path / "w.duckdb"
+    for p in write_demo_exports(tmp_path / "demo", scale=0.02, seed=5, today=TODAY):
+        load_file(p, db, today=TODAY)
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    stored, rule = con.execute(
+        """select count_if(is_on_time), count_if(in_remit and resolved_date <= due_date) from complaints"""
+    ).fetchone()
+    wrong = con.execute("select count(*) from complaints where is_on_time and not in_remit").fetchone()[0]
+    con.close()
+    assert stored == rule > 0
+    assert wrong == 0

@@ -236,8 +236,15 @@ def test_load_failure_mid_load_leaves_warehouse_exactly_as_before(tmp_path, db, 
         raise RuntimeError("disk full (injected)")
 
     monkeypatch.setattr(load_module, "_record_batch", boom)
-    with pytest.raises(RuntimeError):
+    # Issue 14: any failure refuses the file with a reason naming it (the exception's text, which may quote a
+    # cell, is not shown), instead of escaping as a traceback.
+    with pytest.raises(load_module.UnreadableFile) as exc:
         load_file(write_csv(tmp_path / "b.csv", PAKN_HEADER, [pakn_row("B-1", "05/08/2025", NEW)]), db, today=TODAY)
+    assert (exc.value.code, exc.value.en) == (
+        "load-error",
+        "b.csv: error while loading (RuntimeError); the file is refused, the warehouse is unchanged",
+    )
+    assert [p.name for p in (db.parent / "archive").glob("*.part-*")] == []
     assert file_sha(db) == before
     assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(".warehouse.duckdb.tmp")) == []
     assert rows_of(db, "select count(*) from complaints") == [(3,)]

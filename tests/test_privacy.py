@@ -146,7 +146,9 @@ def test_citizen_hash_different_salt_differs():
 def test_citizen_hash_value_is_32_hex_without_the_input():
     digest = citizen_hash(["0912345678"], SALT)
     assert (len(digest), set(digest) <= set("0123456789abcdef"), "0912345678" in digest) == (
-        32, True, False,
+        32,
+        True,
+        False,
     )
 
 
@@ -199,3 +201,64 @@ def test_load_salt_bad_env_var_raises(tmp_path, monkeypatch, value):
     monkeypatch.setenv("CCHC_SALT", value)
     with pytest.raises(ValueError):
         load_salt(tmp_path / ".salt")
+
+
+# ------------------------------------------------------------------ issue 14: names, own values, whole pipeline
+
+from etl.privacy import mask_names, mask_personal, redact_values  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ông Nguyễn Văn An phản ánh", "Ông [HỌ TÊN] phản ánh"),
+        ("ông Nguyen Van An phan anh", "ông [HỌ TÊN] phan anh"),
+        ("NGUYỄN THỊ HỒNG NHUNG gọi", "[HỌ TÊN] gọi"),
+        ("bà Trần Mai hỏi", "bà [HỌ TÊN] hỏi"),  # two words after a form of address
+        ("Tỉnh Thái Nguyên, Hà Nội", "Tỉnh Thái Nguyên, Hà Nội"),  # two words, no form of address: a place
+        ("UBND phường Phan Đình Phùng", "UBND phường [HỌ TÊN]"),  # a street or ward named after a person
+        ("đã gặp lê văn an", "đã gặp lê văn an"),  # lower case: not taken for a name
+    ],
+)
+def test_mask_names_with_and_without_diacritics(text, expected):
+    assert mask_names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tôi là Nguyen Thi Hong Nhung",
+        "toi la nguyen thi hong nhung",
+        "Tôi là NGUYỄN THỊ HỒNG NHUNG",
+        "Tôi là Nguyễn  Thị Hồng\nNhung",
+    ],
+)
+def test_redact_values_own_name_in_any_spelling(text):
+    assert redact_values(text, {"name": "Nguyễn Thị Hồng Nhung"}).endswith("[HỌ TÊN]")
+
+
+def test_redact_values_keeps_text_around_and_overlaps():
+    own = [("address", "Số 7 ngõ 12 đường Bến Oánh"), ("name", "Bến Oánh")]
+    assert redact_values("Ở so 7 ngo 12 duong Ben Oanh, gần chợ", own) == "Ở [ĐỊA CHỈ], gần chợ"
+
+
+def test_mask_personal_masks_a_whole_repeated_personal_cell_first():
+    cell = "Bà Hồng (0912.345.678), Số 7 ngõ 12 đường Bến Oánh"
+    assert mask_personal(f"Liên hệ: {cell}", {"address": cell}) == "Liên hệ: [ĐỊA CHỈ]"
+    assert mask_personal("Gọi 0912345678, Lê Văn Tám", None) == "Gọi [SĐT], [HỌ TÊN]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nhà số 7 ngõ 12 đường Bến Oánh", "Nhà [ĐỊA CHỈ] đường Bến Oánh"),
+        ("so 15/3 ngach 4 ngo 68 pho Hue", "[ĐỊA CHỈ] pho Hue"),
+        ("ở ngõ 68/12 Cầu Giấy", "ở [ĐỊA CHỈ] Cầu Giấy"),
+        ("hẻm 5 đường 3/2", "[ĐỊA CHỈ] đường 3/2"),
+        ("Quyết định số 7 năm 2024", "Quyết định số 7 năm 2024"),
+        ("Thửa đất số 123, tờ bản đồ 45", "Thửa đất số 123, tờ bản đồ 45"),
+        ("Ngõ hẹp, xe không vào được", "Ngõ hẹp, xe không vào được"),
+    ],
+)
+def test_mask_personal_house_numbers_with_their_lane(text, expected):
+    assert mask_personal(text) == expected
