@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "place": "Thái Nguyên",
     "governing_body": "",
     "issuing_body": "",
+    "body_name": "",
     "number_line": {"vi": "Số:          /BC", "en": "No.:          /BC"},
     "date_line": "blank",
     "intro": "",
