@@ -24,7 +24,7 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # figure key -> width in CSS pixels for the Word report (drawn at scale 2)
-DOCX_FIGURES = {"trend": 900, "channel": 900, "violations": 900, "remedies": 760}
+DOCX_FIGURES = {"trend": 760, "channel": 760, "violations": 760, "remedies": 640}
 
 
 @dataclass
@@ -53,7 +53,7 @@ def _images(report: Report, built: Built, formats: Iterable[str]) -> tuple[dict,
             if fig is None:
                 continue
             try:
-                docx_images[key] = images.png(fig, width=width)
+                docx_images[key] = images.png(images.for_document(fig), width=width, scale=2.5)
             except images.ChartError as exc:
                 docx_images[key] = str(exc)
                 built.chart_errors.append(f"{key}: {exc}")

@@ -121,10 +121,34 @@ def _no_borders(table) -> None:
 
 
 def _widths(table, widths_cm: list[float]) -> None:
+    """Fixed column widths, in the grid (LibreOffice reads it) and in every cell (Word does)."""
     table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(int(sum(widths_cm) * 567)))
+    for grid_col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm, strict=True):
+        grid_col.set(qn("w:w"), str(int(w * 567)))
     for row in table.rows:
         for cell, w in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(w)
+
+
+def _cell_margins(table, cm: float = 0.1) -> None:
+    """Narrow left and right cell margins, so that '100,0 %' fits a number column."""
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(cm * 567)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    table._tbl.tblPr.append(mar)
 
 
 def _shade(cell, fill: str) -> None:
@@ -184,22 +208,18 @@ def cell_text(value: object, unit: str, lang: str, measure_unit: str | None = No
     return fmt.value(value, unit, lang)
 
 
+FIXED_CM = {"no": 1.1, "level": 1.9, "unit_name": 3.0, "weakest": 2.5}
+
+
 def _widths_for(table: Table) -> list[float]:
-    n = len(table.columns)
-    weights = []
-    for col in table.columns:
-        if col.key in ("no",):
-            weights.append(0.55)
-        elif col.key in ("label", "unit_name"):
-            weights.append(2.6 if table.grain in ("measure", "category") else 2.2)
-        elif col.key in ("weakest",):
-            weights.append(2.0)
-        elif col.key in ("level",):
-            weights.append(1.3)
-        else:
-            weights.append(1.0)
-    total = sum(weights) or n
-    return [CONTENT_CM * w / total for w in weights]
+    """Fixed widths for the STT, level, agency and reason columns; the label column of a code
+    table takes a third; the numbers share the rest."""
+    fixed = {c.key: FIXED_CM[c.key] for c in table.columns if c.key in FIXED_CM}
+    if any(c.key == "label" for c in table.columns):
+        fixed["label"] = 8.0 if len(table.columns) <= 2 else (5.2 if len(table.columns) <= 5 else 4.0)
+    rest = [c for c in table.columns if c.key not in fixed]
+    share = (CONTENT_CM - sum(fixed.values())) / max(1, len(rest))
+    return [fixed.get(c.key, share) for c in table.columns]
 
 
 def _table(doc, table: Table, number: int, lang: str) -> None:
@@ -218,14 +238,16 @@ def _table(doc, table: Table, number: int, lang: str) -> None:
         _para(doc, t("report.no_rows", lang), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         return
     rows = [*table.rows, *([table.total] if table.total else [])]
+    size = TABLE_PT if len(table.columns) < 8 else 10.5  # wide tables: smaller type (Decree 30 allows)
     grid = doc.add_table(rows=1 + len(rows), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(grid, _widths_for(table))
+    _cell_margins(grid)
     header = grid.rows[0]
     _repeat_header(header)
     for cell, col in zip(header.cells, table.columns, strict=True):
-        _first_para(cell, col.header, TABLE_PT, bold=True)
+        _first_para(cell, col.header, size, bold=True)
         _shade(cell, "E7E6E6")
     for r, row in enumerate(rows, start=1):
         is_total = row is table.total
@@ -238,11 +260,13 @@ def _table(doc, table: Table, number: int, lang: str) -> None:
 
                 measure_unit = measures.get(row["_measure"]).unit
             text = cell_text(row.get(col.key), unit, lang, measure_unit)
-            p = _first_para(cell, "", TABLE_PT)
+            if unit != "text":
+                text = text.replace(" ", "\u00a0")  # '85,7 %' and '3 ngày' never break
+            p = _first_para(cell, "", size)
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if unit in NUMERIC and col.key != "no" else WD_ALIGN_PARAGRAPH.LEFT
             if col.key == "no" or (unit == "text" and col.key == "change"):
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(p, text, TABLE_PT, bold=is_total)
+            _run(p, text, size, bold=is_total)
     if table.note:
         _para(doc, table.note, 12, italic=True, indent=False, before=3)
     else:
@@ -388,7 +412,9 @@ def _annex(doc, report: Report, lang: str) -> None:
     _widths(grid, [1.0, 4.6, CONTENT_CM - 5.6])
     _repeat_header(grid.rows[0])
     for cell, text in zip(
-        grid.rows[0].cells, (t("report.col_no", lang), t("report.col_measure", lang), t("report.col_definition", lang))
+        grid.rows[0].cells,
+        (t("report.col_no", lang), t("report.col_measure", lang), t("report.col_definition", lang)),
+        strict=True,
     ):
         _first_para(cell, text, TABLE_PT, bold=True)
         _shade(cell, "E7E6E6")
@@ -463,7 +489,7 @@ def write_docx(report: Report, images: dict, path) -> None:
     _section(doc, t("report.section_proposals", lang))
     _para(doc, t("report.proposals_hint", lang), italic=True, grey=True)
     for _ in range(3):
-        _para(doc, "…" * 40, grey=True)
+        _para(doc, "…" * 32, grey=True)
     _para(doc, t("report.closing", lang, period=_period_words(report), body=body_name), before=6)
     _para(doc, "", after=0)
     _signature(doc, report, lang)

@@ -48,15 +48,17 @@ def _start() -> None:
 
     kaleido.start_sync_server(silence_warnings=True)
     _STATE["started"] = True
-    atexit.register(_stop)
+    atexit.register(shutdown)
 
 
-def _stop() -> None:
-    if _STATE["started"]:
-        import kaleido
+def shutdown() -> None:
+    """Close the browser (the command line does before it exits; a server keeps it)."""
+    with _LOCK:
+        if _STATE["started"]:
+            import kaleido
 
-        kaleido.stop_sync_server(silence_warnings=True)
-        _STATE["started"] = False
+            kaleido.stop_sync_server(silence_warnings=True)
+            _STATE["started"] = False
 
 
 def png(fig: go.Figure, width: int = 1000, height: int | None = None, scale: float = 2.0) -> bytes:
@@ -102,4 +104,15 @@ def for_print(fig: go.Figure) -> go.Figure:
         shape.line.color = "#000000"
     out.update_layout(template="simple_white", paper_bgcolor="white", plot_bgcolor="white")
     out.update_yaxes(showgrid=True, gridcolor="#E0E0E0")
+    return out
+
+
+def for_document(fig: go.Figure) -> go.Figure:
+    """A copy for a printed page: larger type, and a donut's legend shown (on screen its labels
+    are in the hover, which paper does not have)."""
+    out = copy.deepcopy(fig)
+    out.update_layout(font_size=14, paper_bgcolor="white")
+    if any(trace.type == "pie" for trace in out.data):
+        out.update_layout(showlegend=True, legend={"orientation": "v", "x": 1.0, "y": 0.5, "yanchor": "middle"})
+        out.update_traces(textfont_size=14)
     return out

@@ -107,10 +107,13 @@ def write_xlsx(report: Report, path) -> None:
         info.write_string(r, 1, f"{formula} ({name})", f_text)
     info.freeze_panes(1, 0)
 
-    context = f"{report.period_text} · {report.scope_text} · {report.filters_text}"
+    context = (
+        f"{report.period_text} · {t('report.info_scope', lang)}: {report.scope_text}"
+        f" · {t('report.info_filters', lang)}: {report.filters_text}"
+    )
     for n, key in enumerate(ORDER, start=1):
         table = report.tables[key]
-        sheet = book.add_worksheet(_sheet_name(n, table.title))
+        sheet = book.add_worksheet(_sheet_name(n, t(f"report.sheet_{key}", lang)))
         _write_table(sheet, table, context, f_title, f_note, f_head, f_text, f_text_bold, nums, nums_bold, lang)
     book.close()
 
