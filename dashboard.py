@@ -28,6 +28,7 @@ PAGES = [
     ("pages/6_ho_so.py", "page.profile", ":material/domain:", "ho-so", False),
     ("pages/7_tra_cuu.py", "page.explorer", ":material/table_view:", "tra-cuu", False),
     ("pages/8_du_lieu.py", "page.data", ":material/upload_file:", "du-lieu", False),
+    ("pages/9_bao_cao.py", "page.report", ":material/description:", "bao-cao", False),
 ]
 page = st.navigation(
     [

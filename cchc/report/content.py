@@ -136,6 +136,27 @@ def parse_period(text: str, cut: str = "calendar", today: date | None = None) ->
     return replace(p, as_of=today)
 
 
+UNITS = ("month", "quarter", "half", "year")
+
+
+def period_choices(unit: str, cut: str, today: date, n: int = 24) -> list[str]:
+    """Period codes to pick from, the running period first, then the finished ones before it."""
+    if unit == "month":
+        end = core_periods.resolve("this_month", today, cut).end
+        first = date(end.year, end.month, 1)
+        return [period_code(Period(d, d, "month")) for d in (core_periods.add_months(first, -k) for k in range(n))]
+    if unit == "quarter":
+        end = core_periods.resolve("this_quarter", today, cut).end
+        first = date(end.year, end.month, 1)
+        months = (core_periods.add_months(first, -3 * k) for k in range(max(1, n // 3)))
+        return [period_code(Period(d, d, "quarter")) for d in months]
+    year = core_periods.resolve("this_year", today, cut).end.year
+    years = range(year, year - max(1, n // 6), -1)
+    if unit == "half":
+        return [f"{y}-H1" for y in years]
+    return [str(y) for y in years]
+
+
 def period_code(p: Period) -> str:
     """The period in file names: 2026-10, 2026-Q3, 2026-H1, 2026, or start_end."""
     e = p.end
