@@ -299,8 +299,8 @@ def _code_table(
     rows = []
     for c in codes:
         row = {"_code": c, "label": label(section, c, lang)}
-        for n in names:
-            row[n] = cur[c][n] if c in cur else 0
+        for n in names:  # a group with nothing this period: counts are 0, rates have no value
+            row[n] = cur[c][n] if c in cur else (0 if registry.get(n).unit == "count" else None)
         if year_ago:
             row["year_ago"] = ago[c][year_ago] if c in ago else 0
             row["change"] = change_text(year_ago, row[main], row["year_ago"], lang)

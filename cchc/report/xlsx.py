@@ -139,9 +139,10 @@ def _write_table(sheet, table: Table, context, f_title, f_note, f_head, f_text, 
             if unit == "measure":
                 unit = measures.get(row["_measure"]).unit
             if unit == "text":
-                sheet.write_string(
-                    i, c, neutralise("" if value is None else str(value)), f_text_bold if bold else f_text
-                )
+                text = "" if value is None else str(value)
+                if col.key in ("label", "unit_name"):  # names that came from an export
+                    text = neutralise(text)
+                sheet.write_string(i, c, text, f_text_bold if bold else f_text)
                 continue
             number = _number(value)
             fmt_ = (nums_bold if bold else nums)[unit]
