@@ -439,3 +439,17 @@ def test_report_page_builds_downloads_and_lists_them(fixture_db, tmp_path, monke
     assert any("Đã tạo 1 tệp" in s.value for s in at.success)
     assert [p.name for p in tmp_path.glob("*.xlsx")] == ["phu-luc-cchc_2026-10_calendar.xlsx"]
     assert any("Tháng 10/2026" in m.value for m in at.markdown)  # the list of reports built so far
+
+
+def test_the_charts_draw_what_the_pages_queries_return(built):
+    from cchc.core import queries
+    from cchc.report.content import _chart_frame
+
+    b = built["calendar"]
+    p, f = b.report.period, b.report.filters
+    channel = queries.received_by(f, p, "channel", scope=ALL)
+    assert _chart_frame(b.report.tables["channel"], "received").equals(channel) and len(channel) > 2
+    vio = queries.violations_by(f, p, by_unit=False, scope=ALL).reset_index(drop=True)
+    assert _chart_frame(b.report.tables["violation_category"], "violations").equals(vio)
+    trend = queries.monthly_trend(f, p, 12, scope=ALL)
+    assert b.report.trend.equals(trend) and len(trend) == 12

@@ -53,7 +53,7 @@ def _images(report: Report, built: Built, formats: Iterable[str]) -> tuple[dict,
             if fig is None:
                 continue
             try:
-                docx_images[key] = images.png(images.for_document(fig), width=width, scale=2.5)
+                docx_images[key] = images.png(images.for_document(fig), width=width, scale=2)
             except images.ChartError as exc:
                 docx_images[key] = str(exc)
                 built.chart_errors.append(f"{key}: {exc}")

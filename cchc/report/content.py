@@ -483,8 +483,9 @@ def build_content(
         months = int(cfg["trend_months"])
         trend = queries.monthly_trend(f, period, months, scope=scope)
         trend_context = f"{context} · {t('report.last_n_months', lang, n=months)}"
-        channel = queries.received_by(f, period, "channel", scope=scope)
-        vio = queries.violations_by(f, period, by_unit=False, scope=scope)
+        # the charts draw the tables' numbers (what queries.received_by / violations_by return)
+        channel = _chart_frame(tables["channel"], "received")
+        vio = _chart_frame(tables["violation_category"], "violations")
         remedies = {k: float(_num(now[k]) or 0) for k in ("remedied_on_time", "remedy_late", "remedy_pending")}
         figures = {
             "trend": (
@@ -550,6 +551,13 @@ def build_content(
             trend=trend,
         )
     return report
+
+
+def _chart_frame(table: Table, measure: str) -> pd.DataFrame:
+    """A code table's rows with a value this period, as the chart builders take them."""
+    rows = [(r["_code"] if r["_code"] is not None else "unknown", r[measure]) for r in table.rows]
+    rows = [(code, value) for code, value in rows if (_num(value) or 0) > 0]
+    return pd.DataFrame(rows, columns=["value", measure])
 
 
 def _lower_first(text: str, lang: str) -> str:
