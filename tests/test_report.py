@@ -445,11 +445,14 @@ def test_the_charts_draw_what_the_pages_queries_return(built):
     from cchc.core import queries
     from cchc.report.content import _chart_frame
 
-    b = built["calendar"]
-    p, f = b.report.period, b.report.filters
-    channel = queries.received_by(f, p, "channel", scope=ALL)
-    assert _chart_frame(b.report.tables["channel"], "received").equals(channel) and len(channel) > 2
-    vio = queries.violations_by(f, p, by_unit=False, scope=ALL).reset_index(drop=True)
-    assert _chart_frame(b.report.tables["violation_category"], "violations").equals(vio)
-    trend = queries.monthly_trend(f, p, 12, scope=ALL)
-    assert b.report.trend.equals(trend) and len(trend) == 12
+    def records(frame: pd.DataFrame) -> list[dict]:
+        return frame.reset_index(drop=True).to_dict("records")
+
+    for b in built.values():
+        p, f = b.report.period, b.report.filters
+        channel = queries.received_by(f, p, "channel", scope=ALL)
+        assert records(_chart_frame(b.report.tables["channel"], "received")) == records(channel) and len(channel) > 2
+        vio = queries.violations_by(f, p, by_unit=False, scope=ALL)
+        assert records(_chart_frame(b.report.tables["violation_category"], "violations")) == records(vio)
+        trend = queries.monthly_trend(f, p, 12, scope=ALL)
+        assert b.report.trend.equals(trend) and len(trend) == 12
