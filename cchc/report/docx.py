@@ -397,7 +397,7 @@ def _annex(doc, report: Report, lang: str) -> None:
     _para(doc, f"({report.subtitle})", 13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=8)
     _para(doc, t("report.annex_scope", lang), 13, bold=True, indent=False, after=2)
     for key, value in (
-        ("report.info_period", f"{report.period_text} ({fmt.day(report.period.start)} – {fmt.day(report.period.end)})"),
+        ("report.info_period", _period_with_dates(report)),
         ("report.info_cut", t(f"cut.{report.period.cut}", lang)),
         ("report.info_scope", report.scope_text),
         ("report.info_filters", report.filters_text),
@@ -409,7 +409,7 @@ def _annex(doc, report: Report, lang: str) -> None:
     _para(doc, "", 6, indent=False)
     grid = doc.add_table(rows=1 + len(report.definitions), cols=3)
     grid.style = "Table Grid"
-    _widths(grid, [1.0, 4.6, CONTENT_CM - 5.6])
+    _widths(grid, [1.2, 4.6, CONTENT_CM - 5.8])
     _repeat_header(grid.rows[0])
     for cell, text in zip(
         grid.rows[0].cells,
@@ -489,12 +489,19 @@ def write_docx(report: Report, images: dict, path) -> None:
     _section(doc, t("report.section_proposals", lang))
     _para(doc, t("report.proposals_hint", lang), italic=True, grey=True)
     for _ in range(3):
-        _para(doc, "…" * 32, grey=True)
-    _para(doc, t("report.closing", lang, period=_period_words(report), body=body_name), before=6)
-    _para(doc, "", after=0)
+        _para(doc, "…" * 30, grey=True)
+    # the closing sentence stays on the page of the signature
+    _para(doc, t("report.closing", lang, period=_period_words(report), body=body_name), before=6, keep_next=True)
+    _para(doc, "", after=0, keep_next=True)
     _signature(doc, report, lang)
     _annex(doc, report, lang)
     doc.save(str(path))
+
+
+def _period_with_dates(report: Report) -> str:
+    """'Tháng 10/2026 (01/10/2026 – 31/10/2026)'; an official period's label has its days already."""
+    dates = f"{fmt.day(report.period.start)} – {fmt.day(report.period.end)}"
+    return report.period_text if dates in report.period_text else f"{report.period_text} ({dates})"
 
 
 def _period_words(report: Report) -> str:
