@@ -144,7 +144,7 @@ def _attention(pdf: Brief, report: Report) -> None:
     pdf.set_line_width(0.2)
     head = FontFace(emphasis="BOLD", fill_color=225)
     with pdf.table(
-        col_widths=(7, 58, 14, 17, 18, 14, 58),
+        col_widths=(7, 54, 17, 16, 17, 14, 61),
         text_align=("CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
         line_height=3.6,
         headings_style=head,
