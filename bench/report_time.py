@@ -26,6 +26,7 @@ def main() -> int:
     ap.add_argument("--cut", default="calendar", choices=["calendar", "official"])
     ap.add_argument("--scope", action="append", default=[], help="unit id (repeatable): an agency's report")
     ap.add_argument("--limit", type=float, default=10.0, help="seconds allowed (default 10)")
+    ap.add_argument("--repeat", type=int, default=1, help="build N times in one process (the 2nd on: Chromium warm)")
     ap.add_argument("--json", action="store_true", help="one JSON object instead of text")
     args = ap.parse_args()
     if args.db:
@@ -43,31 +44,38 @@ def main() -> int:
     rows = warehouse.run("select count(*) as n from complaints", scope=ALL)["n"].iloc[0]
     period = parse_period(args.period, args.cut)
     scope = Scope.of(args.scope) if args.scope else ALL
-    with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
-        built = report_build.build(period, Filters(cut=args.cut), scope, "vi", out_dir=out)
-        total = time.perf_counter() - start
-        sizes = {k: p.stat().st_size for k, p in built.files.items()}
+    worst = 0.0
+    for run in range(1, max(1, args.repeat) + 1):
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            built = report_build.build(period, Filters(cut=args.cut), scope, "vi", out_dir=out)
+            total = time.perf_counter() - start
+            sizes = {k: p.stat().st_size for k, p in built.files.items()}
+        worst = max(worst, total)
+        result = {
+            "run": run,
+            "chromium": "cold" if run == 1 else "warm",
+            "warehouse": str(path),
+            "complaints": int(rows),
+            "period": built.report.period_text,
+            "scope": built.report.scope_text,
+            "seconds": {k: round(v, 2) for k, v in built.seconds.items()},
+            "total_seconds": round(total, 2),
+            "limit_seconds": args.limit,
+            "bytes": sizes,
+            "chart_errors": built.chart_errors,
+        }
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            steps = " · ".join(f"{k} {v:.2f} s" for k, v in built.seconds.items() if k != "total")
+            print(
+                f"report {result['period']} · {result['scope']} · {rows:,} complaints · Chromium {result['chromium']}"
+            )
+            print(f"  {steps}")
+            print(f"  total {total:.2f} s (limit {args.limit:.0f} s) {'OK' if total <= args.limit else 'TOO SLOW'}")
     images.shutdown()
-    result = {
-        "warehouse": str(path),
-        "complaints": int(rows),
-        "period": built.report.period_text,
-        "scope": built.report.scope_text,
-        "seconds": {k: round(v, 2) for k, v in built.seconds.items()},
-        "total_seconds": round(total, 2),
-        "limit_seconds": args.limit,
-        "bytes": sizes,
-        "chart_errors": built.chart_errors,
-    }
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        steps = " · ".join(f"{k} {v:.2f} s" for k, v in built.seconds.items() if k != "total")
-        print(f"report {result['period']} · {result['scope']} · {rows:,} complaints")
-        print(f"  {steps}")
-        print(f"  total {total:.2f} s (limit {args.limit:.0f} s) {'OK' if total <= args.limit else 'TOO SLOW'}")
-    return 0 if total <= args.limit else 1
+    return 0 if worst <= args.limit else 1
 
 
 if __name__ == "__main__":
