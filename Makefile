@@ -31,6 +31,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 $(DB):
 	$(BIN)/python -m etl demo --db $(DB)
 
+# The load test (not part of `make test`): 20 browser sessions for 60 s on the 1M-row demo while an
+# export loads; writes its figures to docs/reliability.md. The 1M demo is built once (~3-10 min).
+BENCH_DB := data/bench/warehouse.duckdb
+
+bench: install browser $(BENCH_DB)  ## Load test: 20 sessions x 60 s on the 1M demo during a load
+	$(BIN)/python bench/loadtest.py --db $(BENCH_DB)
+
+$(BENCH_DB):
+	$(BIN)/python -m etl demo --scale 10 --db $(BENCH_DB)
+
 demo: install  ## Rebuild the demo warehouse from scratch
 	rm -f $(DB)
 	$(BIN)/python -m etl demo --db $(DB)

@@ -1,14 +1,20 @@
-"""CCHC dashboard entry point: `streamlit run dashboard.py`. Builds the navigation and the
-sidebar filters (kept in the URL), then runs the chosen page."""
+"""CCHC dashboard entry point: `python -m cchc.serve` (streamlit run dashboard.py). Signs the
+visitor in, builds the navigation of the pages their role may open and the sidebar filters (kept
+in the URL), then runs the chosen page."""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from pathlib import Path
 
 import streamlit as st
 
+from cchc.auth import roles
 from cchc.i18n import t
-from cchc.web import session, sidebar
+from cchc.web import nav, session, sidebar, signin
+
+log = logging.getLogger("cchc.dashboard")
 
 session.seed_from_url()
 st.set_page_config(
@@ -18,26 +24,29 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
-# url_path is fixed so links do not change with the language.
-PAGES = [
-    ("pages/1_tong_quan.py", "page.overview", ":material/dashboard:", "tong-quan", True),
-    ("pages/2_phan_anh.py", "page.complaints", ":material/forum:", "phan-anh", False),
-    ("pages/3_thoi_gian.py", "page.resolution", ":material/timer:", "thoi-gian", False),
-    ("pages/4_kiem_tra.py", "page.inspections", ":material/fact_check:", "kiem-tra", False),
-    ("pages/5_xep_hang.py", "page.ranking", ":material/leaderboard:", "xep-hang", False),
-    ("pages/6_ho_so.py", "page.profile", ":material/domain:", "ho-so", False),
-    ("pages/7_tra_cuu.py", "page.explorer", ":material/table_view:", "tra-cuu", False),
-    ("pages/8_du_lieu.py", "page.data", ":material/upload_file:", "du-lieu", False),
-    ("pages/9_bao_cao.py", "page.report", ":material/description:", "bao-cao", False),
-]
-page = st.navigation(
-    [
-        st.Page(path, title=t(title), icon=icon, url_path=url, default=default)
-        for path, title, icon, url, default in PAGES
-    ]
-)
+# Every page is registered (a page the role may not open answers a direct URL with a refusal,
+# cchc/web/page.py), before signing in too, so that a shared link opens its page once signed in;
+# the menu lists only the pages the role may open.
+pages = {
+    p.url: st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url, default=p.default) for p in nav.PAGES
+}
+page = st.navigation(list(pages.values()), position="hidden")
+
+user = signin.current_user()
+if user is None:
+    signin.form()  # stops the run
+
+with st.sidebar:
+    for key in roles.pages_for(user.role):
+        st.page_link(pages[key])
+signin.sidebar(user)
 
 filters = sidebar.sidebar()
 session.sync_url(filters)
 session.set_context(filters)
-page.run()
+try:
+    page.run()
+except Exception:  # the visitor sees a reference to quote, never the details (they go to the log)
+    ref = uuid.uuid4().hex[:8]
+    log.exception("page %s failed (ref %s)", page.url_path, ref)
+    st.error(t("common.failure", ref=ref), icon=":material/error:")

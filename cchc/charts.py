@@ -1,13 +1,17 @@
 """Plotly figure builders. Each takes an aggregated frame and returns a figure, or None when
 there is nothing to draw (the page then shows the empty state). Colours are fixed per code so
 a channel, kind or category looks the same on every page; hover texts are pre-formatted in the
-UI language."""
+UI language. Text that comes from data (unit names, open categories, codes) is HTML-escaped on
+the way in, so a value holding <a href>, <b> or <br> is drawn as text, never as markup."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import html
 import math
 import textwrap
+import threading
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -115,6 +119,43 @@ def _month_axis(fig: go.Figure, grain: str = "month") -> None:
     fig.update_xaxes(tickformat="%d/%m/%Y" if grain in ("day", "week") else "%m/%Y")
 
 
+def _escape_text(value: object) -> object:
+    return html.escape(value, quote=False) if isinstance(value, str) else value
+
+
+_INSIDE = threading.local()
+
+
+def _safe_text(builder):
+    """Escape the text of a builder's data (frame cells, dict keys, string arguments) once, at
+    the outermost builder: one builder calling another passes on markup of its own."""
+
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs):
+        if getattr(_INSIDE, "depth", 0):
+            return builder(*args, **kwargs)
+
+        def clean(v):
+            if isinstance(v, pd.DataFrame):
+                out = v.copy()
+                for col in out.columns:
+                    if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+                        out[col] = out[col].map(_escape_text)
+                return out
+            if isinstance(v, dict):
+                return {_escape_text(k): x for k, x in v.items()}
+            return _escape_text(v)
+
+        _INSIDE.depth = 1
+        try:
+            return builder(*[clean(a) for a in args], **{k: clean(v) for k, v in kwargs.items()})
+        finally:
+            _INSIDE.depth = 0
+
+    return wrapper
+
+
+@_safe_text
 def stacked_time(
     df: pd.DataFrame, x: str, value_col: str, palette: str, title: str, context: str, y_title: str, grain: str = "month"
 ) -> go.Figure | None:
@@ -140,6 +181,7 @@ def stacked_time(
     return _layout(fig, title, context, t("axis.time"), y_title)
 
 
+@_safe_text
 def share_area(df: pd.DataFrame, palette: str, title: str, context: str) -> go.Figure | None:
     """100 % stacked areas per month: each code's share (column `share`)."""
     if df.empty:
@@ -167,6 +209,7 @@ def share_area(df: pd.DataFrame, palette: str, title: str, context: str) -> go.F
     return _layout(fig, title, context, t("axis.month"), t("axis.share_pct"))
 
 
+@_safe_text
 def bars(
     df: pd.DataFrame,
     y: str,
@@ -224,6 +267,7 @@ def bars(
     return _layout(fig, title, context, x_title, None, height=height)
 
 
+@_safe_text
 def trend(df: pd.DataFrame, title: str, context: str, target: float | None) -> go.Figure | None:
     """Monthly received (bars) and on-time rate (line, right axis)."""
     if df.empty or (df["received"].sum() == 0 and df["resolved"].sum() == 0):
@@ -270,6 +314,7 @@ def trend(df: pd.DataFrame, title: str, context: str, target: float | None) -> g
     return _layout(fig, title, context, t("axis.month"), t("axis.items"))
 
 
+@_safe_text
 def compare_lines(df: pd.DataFrame, title: str, context: str, unit_name: str, target: float | None) -> go.Figure | None:
     """On-time rate per month: one unit against the province (columns rate, province_rate)."""
     if df.empty or df[["rate", "province_rate"]].isna().all().all():
@@ -303,6 +348,7 @@ def compare_lines(df: pd.DataFrame, title: str, context: str, unit_name: str, ta
     return _layout(fig, title, context, t("axis.month"), t("axis.rate_pct"))
 
 
+@_safe_text
 def heatmap(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
     """Units (rows) × months (columns), received counts."""
     if df.empty:
@@ -331,6 +377,7 @@ def heatmap(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
     return _layout(fig, title, context, t("axis.month"), None, height=max(360, 120 + 26 * len(grid)))
 
 
+@_safe_text
 def boxes(df: pd.DataFrame, title: str, context: str, x_title: str) -> go.Figure | None:
     """Precomputed box plots per unit: whiskers min..p90, box q1..q3, line at the median."""
     if df.empty:
@@ -364,6 +411,7 @@ def boxes(df: pd.DataFrame, title: str, context: str, x_title: str) -> go.Figure
     return _layout(fig, title, context, x_title, None, height=max(360, 120 + 30 * len(df)))
 
 
+@_safe_text
 def columns(
     df: pd.DataFrame,
     x: str,
@@ -387,6 +435,7 @@ def columns(
     return _layout(fig, title, context, x_title, y_title, height=380)
 
 
+@_safe_text
 def stacked_columns(
     df: pd.DataFrame,
     x: str,
@@ -419,6 +468,7 @@ def stacked_columns(
     return _layout(fig, title, context, x_title, y_title, height=400)
 
 
+@_safe_text
 def stacked_units(df: pd.DataFrame, palette: str, title: str, context: str, x_title: str) -> go.Figure | None:
     """Horizontal stacked bars per unit (rows ordered as in df), colour per `value` code;
     the unit id rides in customdata so a click opens the profile."""
@@ -449,6 +499,7 @@ def stacked_units(df: pd.DataFrame, palette: str, title: str, context: str, x_ti
     return _layout(fig, title, context, x_title, None, height=max(360, 140 + 30 * len(order)))
 
 
+@_safe_text
 def scatter(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
     """Complaints received against violations found, per unit (size: inspections)."""
     if df.empty or (df["received"].sum() == 0 and df["violations"].sum() == 0):
@@ -476,6 +527,7 @@ def scatter(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
     return _layout(fig, title, context, t("axis.complaints_received"), t("axis.violations"))
 
 
+@_safe_text
 def donut(values: dict[str, float], palette: str, title: str, context: str) -> go.Figure | None:
     if sum(values.values()) == 0:
         return None
@@ -499,6 +551,7 @@ def donut(values: dict[str, float], palette: str, title: str, context: str) -> g
     return _layout(fig, title, context, height=380)
 
 
+@_safe_text
 def attention(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
     """Units needing attention: composite score bars coloured by band, each labelled with the
     unit and its weakest measure; clicking opens the unit's profile."""

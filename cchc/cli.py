@@ -203,3 +203,96 @@ def report(db, period_text, cut, scope_ids, lang, formats, out_dir) -> None:
             click.echo(f"! {problem}", err=True)
         click.echo(f"{built.seconds['total']:.1f} s", err=True)
     images.shutdown()
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+@main.group()
+def users() -> None:
+    """Tài khoản / accounts: add, disable, enable, reset, list, demo."""
+
+
+def _accounts():
+    from cchc.auth.accounts import Accounts
+
+    return Accounts()
+
+
+def _account_call(fn) -> None:
+    from cchc.auth.accounts import AccountError
+
+    try:
+        fn()
+    except AccountError as exc:
+        _fail(exc.vi, exc.en)
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["leadership", "analyst", "agency", "admin"]), required=True)
+@click.option("--agency", "agency_ids", multiple=True, help="Đơn vị của tài khoản đơn vị / the agency user's units.")
+@click.option("--name", "display_name", help="Tên hiển thị / display name.")
+@click.option("--oidc", is_flag=True, help="Đăng nhập qua nhà cung cấp định danh / signs in through OIDC.")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ stdin / read the password from stdin.")
+def users_add(username, role, agency_ids, display_name, oidc, password_stdin) -> None:
+    """Thêm tài khoản / add an account."""
+    password = None
+    if not oidc:
+        password = (
+            sys.stdin.readline().rstrip("\n")
+            if password_stdin
+            else click.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+        )
+    _account_call(lambda: _accounts().add(username, role, password, tuple(agency_ids), display_name, oidc=oidc))
+    click.echo(f"Đã thêm / added: {username} ({role})")
+
+
+@users.command("disable")
+@click.argument("username")
+def users_disable(username) -> None:
+    """Khóa tài khoản / disable an account."""
+    _account_call(lambda: _accounts().set_disabled(username, True))
+    click.echo(f"Đã khóa / disabled: {username}")
+
+
+@users.command("enable")
+@click.argument("username")
+def users_enable(username) -> None:
+    """Mở khóa tài khoản / enable an account."""
+    _account_call(lambda: _accounts().set_disabled(username, False))
+    click.echo(f"Đã mở khóa / enabled: {username}")
+
+
+@users.command("reset")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True)
+def users_reset(username, password_stdin) -> None:
+    """Đặt lại mật khẩu / set a new password."""
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else click.prompt("Mật khẩu mới / new password", hide_input=True, confirmation_prompt=True)
+    )
+    _account_call(lambda: _accounts().reset(username, password))
+    click.echo(f"Đã đặt lại / reset: {username}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Danh sách tài khoản / list accounts."""
+    for u in _accounts().list():
+        flags = [f for f, on in (("disabled", u.disabled), ("demo", u.demo), ("oidc", u.oidc)) if on]
+        units = ",".join(u.agency_ids)
+        click.echo(f"{u.username}\t{u.role}\t{units}\t{' '.join(flags)}\t{u.display_name}")
+
+
+@users.command("demo")
+def users_demo() -> None:
+    """Tạo tài khoản mẫu (chỉ chế độ demo) / create the demo accounts (demo mode only)."""
+    from cchc.auth import accounts, demo
+
+    if accounts.mode() != "demo":
+        _fail("Chế độ production: không tạo tài khoản mẫu", "Production mode: no demo accounts")
+    demo.ensure()
+    click.echo(demo.banner())

@@ -38,12 +38,22 @@ def neutralise(value: object) -> object:
 
 
 def for_display(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows for the explorer's table: labels, dd/mm/yyyy dates, localised headers, text as stored."""
+    """Rows for the explorer's table: labels, dd/mm/yyyy dates, localised headers; formula-like
+    text neutralised like every download (the table's own toolbar exports what is shown)."""
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]) or col.endswith(("_date", "_on", "_due")):
             out[col] = out[col].map(_csv_cell)
-    return prepare(out, neutralise_text=False)
+    return prepare(out)
+
+
+def neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with formula-like text cells neutralised (for any table a page shows)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
 
 
 def prepare(df: pd.DataFrame, neutralise_text: bool = True) -> pd.DataFrame:

@@ -15,10 +15,30 @@ from pathlib import Path
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
 
 
+def preflight() -> int:
+    """Before serving: in demo mode, make sure the demo accounts exist and print them; in
+    production mode, refuse to start while demo accounts or default passwords exist or there is
+    no session secret. Returns the exit code (0: go on)."""
+    from cchc.auth import accounts, demo
+
+    store = accounts.Accounts()
+    if accounts.mode() == "demo":
+        demo.ensure(store)
+        print(demo.banner(), file=sys.stderr, flush=True)
+        return 0
+    problems = store.production_problems(accounts.secret())
+    for vi, en in problems:
+        print(f"Không khởi động (production): {vi}\nRefusing to start (production): {en}", file=sys.stderr)
+    return 2 if problems else 0
+
+
 def main(argv: list[str]) -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
+    code = preflight()
+    if code:
+        sys.exit(code)
     PagesManager.uses_pages_directory = False  # dashboard.py always calls st.navigation
     sys.argv = ["streamlit", "run", str(DASHBOARD), *argv]
     cli.main()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -205,12 +206,30 @@ def status(db: Path | None, as_json: bool, rejected: bool) -> None:
     help="Path of the rebuilt warehouse (must not exist).",
 )
 def rebuild(db: Path | None, target: Path) -> None:
-    """Rebuild a warehouse from the archived files, in the original load order."""
-    from etl.status import archived_batches
+    """Rebuild a warehouse from the archived files, in the original load order.
+
+    The order comes from the warehouse's load history, or from the archive's batch list when the
+    warehouse file is damaged or gone.
+    """
+    from etl import manifest
 
     source = warehouse.db_path(db)
     if target.exists():
         raise click.ClickException(f"{target} đã tồn tại / already exists")
+    try:
+        plan, origin = manifest.rebuild_plan(source)
+    except Exception as exc:
+        raise click.ClickException(
+            f"không đọc được kho {source} và không có danh sách lô trong kho lưu trữ / cannot read {source}"
+            f" and the archive has no batch list ({exc})"
+        ) from exc
+    if origin == "manifest":
+        err.print(
+            f"Kho {source} không đọc được: dùng danh sách lô trong kho lưu trữ ({len(plan)} lô)"
+            f" / {source} is unreadable: using the archive's batch list ({len(plan)} batches)",
+            highlight=False,
+            markup=False,
+        )
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     # The same salt keeps citizen_hash (and so repeat-contact counts) identical in the rebuilt warehouse.
@@ -218,6 +237,45 @@ def rebuild(db: Path | None, target: Path) -> None:
     if salt.exists() and not warehouse.salt_path(target).exists():
         shutil.copy2(salt, warehouse.salt_path(target))
     code = 0
-    for file_path, mapping_path, kind, name in archived_batches(source):
+    for file_path, mapping_path, kind, name in plan:
         code = max(code, run_load([file_path], target, kind, mapping_path, as_json=False, names=[name]))
     sys.exit(code)
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option(
+    "--sync-manifest",
+    is_flag=True,
+    help="First rewrite the archive's batch list from the warehouse (when it lags behind).",
+)
+def check(db: Path | None, as_json: bool, sync_manifest: bool) -> None:
+    """Verify the warehouse: counts per batch, orphans, agencies, meta. Exit 0 when healthy."""
+    from etl import manifest
+    from etl.check import check_warehouse
+
+    target = warehouse.db_path(db)
+    if sync_manifest and target.exists():
+        with warehouse.write_lock(target):
+            manifest.sync(target)
+    report = check_warehouse(target)
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, default=str, indent=2))
+    else:
+        for f in report.findings:
+            label = "LỖI / ERROR" if f.severity == "error" else "CẢNH BÁO / WARNING"
+            style = "red" if f.severity == "error" else "yellow"
+            out.print(f"[{style}]{label}[/{style}] \\[{f.code}] {escape(f.vi)}\n  {escape(f.en)}", highlight=False)
+        stats = " · ".join(f"{k}: {v:,}" for k, v in report.stats.items() if isinstance(v, int))
+        verdict = (
+            "[green]Kho dữ liệu nhất quán / warehouse is consistent[/green]"
+            if report.ok
+            else f"[red]{len(report.errors)} lỗi / errors[/red]"
+        )
+        out.print(f"{verdict} ({escape(str(target))}; {report.seconds:.1f} s)", highlight=False)
+        if stats:
+            out.print(f"  {stats}", highlight=False)
+    if report.ok:
+        sys.exit(0)
+    sys.exit(2 if any(f.code in ("missing", "unreadable", "corrupt") for f in report.errors) else 1)

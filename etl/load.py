@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl import warehouse
+from etl import manifest, warehouse
 from etl.agencies import AgencyMatcher, write_reference
 from etl.dates import DateError, parse_datetime
 from etl.duedates import DeadlineRules
@@ -698,6 +698,7 @@ def load_file(
         raise UnreadableFile(f"{path}: không đọc được tệp ({exc.strerror})", f"{path}: {reason}") from exc
     name = name or path.name
     with warehouse.write_lock(db):
+        manifest.sync(db)  # catch up after a load killed between publishing and mirroring
         done = _already_loaded(db, sha, name)
         if done is not None:
             return done
@@ -706,6 +707,7 @@ def load_file(
         result = FileResult(name, sha, m.kind, m.name)
         with warehouse.working_copy(db) as con:
             _load_into(con, path, db, layout, result, today, on_rows)
+        manifest.sync(db)
     return result
 
 

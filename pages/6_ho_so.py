@@ -7,6 +7,7 @@ from cchc import charts, fmt
 from cchc.core import measures, queries
 from cchc.i18n import label, t
 from cchc.web import blocks, cards, data, page, sidebar, widgets
+from cchc.web.safe import md_escape
 
 ctx = page.header("page.profile")
 f, period = ctx.filters, ctx.period
@@ -27,14 +28,14 @@ if agency_id and st.query_params.get("agency") != agency_id:
     st.query_params["agency"] = agency_id
 if not agency_id:
     if wanted and wanted not in options:
-        st.warning(t("profile.unknown", id=wanted))
+        st.warning(t("profile.unknown", id=md_escape(wanted[:80])))
     st.info(t("profile.hint"))
     st.stop()
 
 info = data.agency(agency_id).iloc[0]
 f_unit, f_all = queries.profile_filters(f, agency_id, info["current_id"])
 
-st.subheader(info["name"])
+st.subheader(md_escape(info["name"]))
 facts = [label("level", info["level"])]
 if info["parent_name"]:
     facts.append(t("profile.parent", name=info["parent_name"]))
@@ -47,10 +48,10 @@ if info["valid_to"] is not None and info["valid_to"] == info["valid_to"]:
 olds = data.predecessors(agency_id)
 if not olds.empty and f_unit.rollup:
     facts.append(t("profile.includes", names=", ".join(olds["name"])))
-st.caption(" · ".join(facts))
+st.caption(md_escape(" · ".join(facts)))
 
 unit_rows = data.headline(f_unit, period)
-province_rows = data.headline(f_all, period)
+province_rows = data.comparison_headline(f_all, period)
 CARDS = [
     "to_be_handled",
     "on_time_rate",
@@ -64,7 +65,7 @@ CARDS = [
 cards.row_vs_province(CARDS, unit_rows, province_rows)
 
 where = page.chart_context(ctx, info["name"])
-trend = data.unit_vs_province_trend(f_unit, f_all, period)
+trend = data.profile_trend(f_unit, f_all, period)
 widgets.chart(
     charts.compare_lines(trend, t("profile.trend_title"), where, info["name"], measures.get("on_time_rate").target),
     trend,

@@ -6,9 +6,10 @@ import math
 import streamlit as st
 
 from cchc import exports, fmt
+from cchc.auth import roles
 from cchc.core import queries
 from cchc.i18n import labeller, t
-from cchc.web import data, page, widgets
+from cchc.web import audit, data, page, session, signin, widgets
 
 ctx = page.header("page.explorer")
 f, period = ctx.filters, ctx.period
@@ -47,12 +48,17 @@ rows = data.explorer_page(f, period, table, size, (page_no - 1) * size)
 st.dataframe(exports.for_display(rows), hide_index=True, width="stretch", key="x_rows")
 
 stem = f"{table}_{period.start:%Y%m%d}_{period.effective_end:%Y%m%d}"
+if not roles.may(signin.role(), "export_rows"):
+    st.stop()
+rows_source = data.explorer_stream(f, period, table)
 c1, c2, _ = st.columns([1, 1, 2])
 c1.download_button(
     t("explorer.download_csv", n=fmt.number(total)),
     key="x_csv",
     on_click="ignore",
-    data=lambda: exports.csv_from_chunks(data.explorer_stream(f, period, table)),
+    data=audit.audited(
+        lambda: exports.csv_from_chunks(rows_source()), f"rows:{table}", f"{stem}.csv", session.filter_params(), total
+    ),
     file_name=f"{stem}.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -61,7 +67,13 @@ c2.download_button(
     t("explorer.download_xlsx", n=fmt.number(total)),
     key="x_xlsx",
     on_click="ignore",
-    data=lambda: exports.xlsx_from_chunks(data.explorer_stream(f, period, table), table),
+    data=audit.audited(
+        lambda: exports.xlsx_from_chunks(rows_source(), table),
+        f"rows:{table}",
+        f"{stem}.xlsx",
+        session.filter_params(),
+        total,
+    ),
     file_name=f"{stem}.xlsx",
     icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

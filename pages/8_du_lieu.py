@@ -1,12 +1,14 @@
 """Dữ liệu / Data: load history, rejected rows with their reasons, and an upload that runs
 the same ETL as `python -m etl load`."""
 
+import pandas as pd
 import streamlit as st
 
 from cchc import fmt
+from cchc.auth import roles
 from cchc.i18n import lang, t
-from cchc.web import data, page, widgets
-from cchc.web.loads import results_frames
+from cchc.web import audit, data, page, signin, widgets
+from cchc.web.safe import md_escape
 
 ctx = page.header("page.data")
 
@@ -82,6 +84,9 @@ else:
     )
     st.caption(t("data.rejected_help", shown=fmt.number(len(rejected)), total=fmt.number(total)))
 
+if not roles.may(signin.role(), "upload"):
+    st.stop()
+
 st.subheader(t("data.upload"))
 st.caption(t("data.upload_help"))
 widgets.localise_uploader(t("data.browse"), t("data.limit"))
@@ -93,49 +98,56 @@ if submitted and files:
 
     with st.spinner(t("data.loading")):
         outcome = load_uploads([(u.name, u.getvalue()) for u in files], data.warehouse_path())
-    st.session_state["d_results"] = results_frames(outcome.results)
+    for r in outcome.results:
+        audit.record("upload", {k: r.get(k) for k in ("file", "sha256", "rows_in", "rows_rejected", "batch_id")})
+    for name, _vi, en in outcome.failures:
+        audit.record("upload", {"file": name, "refused": en}, ok=False)
+    st.session_state["d_results"] = pd.DataFrame(outcome.results)
     st.session_state["d_failures"] = outcome.failures
     st.rerun()  # redraw the history above from the new warehouse
 for name, vi, en in st.session_state.get("d_failures", []):
-    st.error(t("data.load_failed", file=name, error=en if lang() == "en" else vi))
+    st.error(t("data.load_failed", file=md_escape(name), error=md_escape(en if lang() == "en" else vi)))
 if "d_results" in st.session_state:
     result = st.session_state["d_results"]
-    if not result["summary"].empty:
-        st.success(t("data.loaded", n=len(result["summary"])))
-    widgets.table(
-        result["summary"],
-        {
-            "file": t("col.file_name"),
-            "kind": t("col.kind_file"),
-            "rows_in": t("col.rows_in"),
-            "rows_loaded": t("col.rows_loaded"),
-            "rows_updated": t("col.rows_updated"),
-            "rows_unchanged": t("col.rows_unchanged"),
-            "rows_rejected": t("col.rows_rejected"),
-            "batch_id": t("col.batch_id"),
-        },
-        {
-            "rows_in": "count",
-            "rows_loaded": "count",
-            "rows_updated": "count",
-            "rows_unchanged": "count",
-            "rows_rejected": "count",
-        },
-        codes={"kind": "file_kind"},
-        key="data_upload_summary",
-    )
-    if not result["rejections"].empty:
-        reason = "reason_en" if lang() == "en" else "reason_vi"
+    if not result.empty:
+        st.success(t("data.loaded", n=len(result)))
         widgets.table(
-            result["rejections"],
+            result,
             {
                 "file": t("col.file_name"),
-                "row_number": t("col.row_number"),
-                "column_name": t("col.column_name"),
-                "raw_value": t("col.raw_value"),
-                "error_type": t("col.error_type"),
-                reason: t("col.reason"),
+                "kind": t("col.kind_file"),
+                "rows_in": t("col.rows_in"),
+                "rows_loaded": t("col.rows_loaded"),
+                "rows_updated": t("col.rows_updated"),
+                "rows_unchanged": t("col.rows_unchanged"),
+                "rows_rejected": t("col.rows_rejected"),
+                "batch_id": t("col.batch_id"),
             },
-            key="data_upload_rejections",
+            {
+                "rows_in": "count",
+                "rows_loaded": "count",
+                "rows_updated": "count",
+                "rows_unchanged": "count",
+                "rows_rejected": "count",
+            },
+            codes={"kind": "file_kind"},
+            key="data_upload_summary",
         )
+        batches = [int(b) for b in result["batch_id"].dropna()] if "batch_id" in result else []
+        rejected = [data.rejected_rows(b, 1000, 0) for b in batches]
+        rejected = pd.concat(rejected) if rejected else pd.DataFrame()
+        if not rejected.empty:
+            reason = "reason_en" if lang() == "en" else "reason_vi"
+            widgets.table(
+                rejected,
+                {
+                    "file_name": t("col.file_name"),
+                    "row_number": t("col.row_number"),
+                    "column_name": t("col.column_name"),
+                    "raw_value": t("col.raw_value"),
+                    "error_type": t("col.error_type"),
+                    reason: t("col.reason"),
+                },
+                key="data_upload_rejections",
+            )
     st.caption(t("data.reload_hint"))

@@ -8,12 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from cchc import charts, fmt
+from cchc.auth import roles
 from cchc.core import Filters, measures, ranking
 from cchc.i18n import label, labeller, lang, t
 from cchc.report import build as report_build
 from cchc.report import settings
 from cchc.report.content import BRIEF_CARDS, UNITS, parse_period, period_choices
-from cchc.web import cards, data, page, session, widgets
+from cchc.web import audit, cards, data, page, session, signin, widgets
 from cchc.web.sidebar import agency_options
 
 ctx = page.header("page.report", "report.page_intro")
@@ -74,19 +75,34 @@ formats = st.multiselect(
 )
 f = replace(Filters(cut=cut), agency_ids=(agency,) if agency else (), level=None if agency else (level or None))
 
-if st.button(t("report.build_button"), type="primary", icon=":material/description:", disabled=not formats):
+allowed = roles.may(signin.role(), "report")
+if not allowed:
+    st.info(t("report.not_allowed"), icon=":material/lock:")
+elif st.button(t("report.build_button"), type="primary", icon=":material/description:", disabled=not formats):
     with st.spinner(t("report.building")):
         built = report_build.build(period, f, scope, report_lang, formats, settings.output_dir())
+    audit.record(
+        "report",
+        {
+            "period": code,
+            "cut": cut,
+            "agency": agency or None,
+            "level": level or None,
+            "lang": report_lang,
+            "files": [p.name for p in built.files.values()],
+        },
+    )
     st.session_state["report_built"] = {k: str(p) for k, p in built.files.items()}
     st.session_state["report_built_errors"] = built.chart_errors
     st.session_state["report_built_seconds"] = built.seconds["total"]
 
 
 def download(fmt_: str, path: str, key: str, short: bool = False) -> None:
+    name = path.rsplit("/", 1)[-1]
     st.download_button(
         label("report_format_short" if short else "report_format", fmt_),
-        data=lambda p=path: open(p, "rb").read(),
-        file_name=path.rsplit("/", 1)[-1],
+        data=audit.audited(lambda p=path: open(p, "rb").read(), "report", name, {"file": name}),
+        file_name=name,
         mime=report_build.MIME[fmt_],
         key=key,
         on_click="ignore",
@@ -94,7 +110,7 @@ def download(fmt_: str, path: str, key: str, short: bool = False) -> None:
     )
 
 
-built_files = st.session_state.get("report_built")
+built_files = st.session_state.get("report_built") if allowed else None
 if built_files:
     st.success(t("report.built", n=len(built_files), s=fmt.number(st.session_state["report_built_seconds"], 1)))
     for problem in st.session_state.get("report_built_errors") or []:
@@ -134,8 +150,8 @@ widgets.table(
 
 st.subheader(t("report.history"))
 st.caption(t("report.history_help", folder=str(settings.output_dir())))
-history = report_build.listing(scope, settings.output_dir())[:30]
-if not history:
+history = report_build.listing(scope, settings.output_dir())[:30] if allowed else []
+if allowed and not history:
     st.info(t("report.history_empty"), icon=":material/folder_open:")
 for i, entry in enumerate(history):
     cols = st.columns([4, 1, 1, 1])

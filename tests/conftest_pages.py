@@ -544,11 +544,24 @@ def build_warehouse(path: Path, complaints: list[dict] | None = None) -> Path:
     return path
 
 
+def signed_in_app(role: str = "analyst", agency_ids: tuple[str, ...] = ("so:noi-vu",), timeout: int = 60):
+    """AppTest of the dashboard with a user of `role` signed in (an agency user limited to
+    `agency_ids`), as after the sign-in form."""
+    from streamlit.testing.v1 import AppTest
+
+    from cchc.auth.accounts import User
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    units = agency_ids if role == "agency" else ()
+    at.session_state["cchc_user"] = User(f"test-{role}", f"Test {role}", role, units)
+    return at
+
+
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory) -> Path:
     """The fixture warehouse, with CCHC_DB pointing at it and CCHC_TODAY fixed for the session."""
     path = build_warehouse(tmp_path_factory.mktemp("wh") / "warehouse.duckdb")
-    wanted = {"CCHC_DB": str(path), "CCHC_TODAY": TODAY.isoformat()}
+    wanted = {"CCHC_DB": str(path), "CCHC_TODAY": TODAY.isoformat(), "CCHC_ACCOUNTS": str(path.parent / "acc.sqlite")}
     old = {k: os.environ.get(k) for k in wanted}
     os.environ.update(wanted)
     yield path

@@ -1,9 +1,7 @@
 """The Data page: load history, rejected rows with reasons, and an upload that runs the ETL."""
 
-from streamlit.testing.v1 import AppTest
-
 from etl.load import load_files
-from tests.conftest_pages import ROOT
+from tests.conftest_pages import signed_in_app
 from tests.etl_files import PAKN_HEADER, pakn_row, write_csv
 from tests.test_pages_render import open_page
 
@@ -30,7 +28,7 @@ def test_upload_runs_the_etl_and_shows_its_summary(tmp_path, monkeypatch):
         ],
     )
 
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    at = signed_in_app("analyst", timeout=120).run()
     at.switch_page("pages/8_du_lieu.py").run()
     at.file_uploader(key="d_files").set_value([("thang_11.csv", export.read_bytes(), "text/csv")])
     next(b for b in at.button if b.label == "Nạp dữ liệu").click().run()

@@ -1,9 +1,9 @@
 """Every page renders without an exception with default, narrow and empty filters."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import AppTest  # noqa: F401 - the type open_page returns
 
-from tests.conftest_pages import ROOT
+from tests.conftest_pages import signed_in_app
 
 PAGES = [
     "pages/1_tong_quan.py",
@@ -31,9 +31,9 @@ FILTERS = {
 }
 
 
-def open_page(page: str, params: dict[str, str]) -> AppTest:
-    """What a user gets opening a link to `page` with these query parameters."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+def open_page(page: str, params: dict[str, str], role: str = "analyst") -> AppTest:
+    """What a signed-in user of `role` gets opening a link to `page` with these query parameters."""
+    at = signed_in_app(role)
     at.query_params.update(params)
     at.run()
     if page != PAGES[0]:

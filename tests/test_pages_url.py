@@ -1,9 +1,7 @@
 """A copied link reproduces the view; filters survive moving between pages; the language
 switch changes the labels."""
 
-from streamlit.testing.v1 import AppTest
-
-from tests.conftest_pages import ROOT
+from tests.conftest_pages import signed_in_app
 from tests.test_pages_render import open_page
 
 LINK = {
@@ -48,7 +46,7 @@ def test_same_link_gives_the_same_numbers(fixture_db):
 
 
 def test_language_switch_changes_labels(fixture_db):
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = signed_in_app()
     at.query_params.update({"period": "custom", "from": "2025-01-01", "to": "2025-06-30"})
     at.run()
     assert at.title[0].value == "Tổng quan"

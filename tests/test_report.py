@@ -18,7 +18,6 @@ import holidays
 import pandas as pd
 import pytest
 import yaml
-from streamlit.testing.v1 import AppTest
 
 from cchc import cards
 from cchc.core import ALL, Filters, Scope
@@ -28,7 +27,7 @@ from cchc.report import build as report_build
 from cchc.report.content import parse_period
 from cchc.report.xlsx import ORDER
 from tests import conftest_pages
-from tests.conftest_pages import AGENCY_NAMES, CURRENT_ID, ROOT, TODAY
+from tests.conftest_pages import AGENCY_NAMES, CURRENT_ID, ROOT, TODAY, signed_in_app
 from tests.report_files import (
     docx_tables,
     docx_text,
@@ -426,7 +425,7 @@ def test_command_builds_the_files_named_after_period_and_scope(fixture_db, tmp_p
 
 def test_report_page_builds_downloads_and_lists_them(fixture_db, tmp_path, monkeypatch):
     monkeypatch.setenv("CCHC_REPORT_DIR", str(tmp_path))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = signed_in_app("analyst", timeout=120)
     at.run()
     at.switch_page("pages/9_bao_cao.py").run()
     assert [e.value for e in at.exception] == []
@@ -456,3 +455,21 @@ def test_the_charts_draw_what_the_pages_queries_return(built):
         assert records(_chart_frame(b.report.tables["violation_category"], "violations")) == records(vio)
         trend = queries.monthly_trend(f, p, 12, scope=ALL)
         assert b.report.trend.equals(trend) and len(trend) == 12
+
+
+def test_an_agency_user_builds_only_their_scope_and_sees_only_their_reports(fixture_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("CCHC_REPORT_DIR", str(tmp_path))
+    period = parse_period("2026-10", "calendar", TODAY)
+    report_build.build(period, None, ALL, "vi", ["xlsx"], tmp_path, built_at=BUILT_AT)  # the province's
+    at = signed_in_app("agency", ("so:xay-dung",), timeout=120)
+    at.run()
+    at.switch_page("pages/9_bao_cao.py").run()
+    assert [e.value for e in at.exception] == []
+    assert not any("Toàn tỉnh" in m.value for m in at.markdown)  # the province's report is not listed
+    at.multiselect(key="report_formats").set_value(["xlsx"]).run()
+    at.button[0].click().run()
+    assert [e.value for e in at.exception] == []
+    mine = sorted(p.name for p in tmp_path.glob("*so-xay-dung*.xlsx"))
+    assert mine == ["phu-luc-cchc_2026-10_calendar_so-xay-dung.xlsx"]
+    text = xlsx_text(tmp_path / mine[0])
+    assert "Sở Xây dựng" in text and "Sở Tài chính" not in text and "Phường Phan Đình Phùng" not in text

@@ -94,11 +94,19 @@ class Filters:
         return f
 
 
+# Dates a custom range may take from a URL: anything else is ignored (the default period is
+# used), so that year 1 or 9999 never reaches date arithmetic.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
 def _iso(value: str | None) -> date | None:
+    if not value or len(str(value)) > 10:
+        return None
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(str(value))
     except ValueError:
         return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _only(attr: str, values: tuple[str, ...]) -> tuple[str, ...]:

@@ -64,11 +64,13 @@ def monthly_trend(f: Filters, period: Period, months: int = 24, *, scope: Scope)
 
 
 def unit_vs_province_trend(
-    f_unit: Filters, f_all: Filters, period: Period, months: int = 24, *, scope: Scope
+    f_unit: Filters, f_all: Filters, period: Period, months: int = 24, *, scope: Scope, comparison: Scope | None = None
 ) -> pd.DataFrame:
-    """Per month: the unit's received and on-time rate beside the province's on-time rate."""
+    """Per month: the unit's received and on-time rate beside the province's on-time rate. The
+    province line is computed under `comparison` when given (the whole province, shown to an
+    agency user only as this comparison), else under `scope`."""
     unit = monthly_trend(f_unit, period, months, scope=scope)
-    province = monthly_trend(f_all, period, months, scope=scope)
+    province = monthly_trend(f_all, period, months, scope=comparison or scope)
     out = unit.rename(columns={"on_time_rate": "rate"})
     out["province_rate"] = province["on_time_rate"].to_numpy()
     return out

@@ -18,10 +18,16 @@ from cchc.core.warehouse import ALL, Scope, WarehouseMissing
 __all__ = ["WarehouseMissing", "exists", "explorer_stream", "scope", "warehouse_path"]
 
 
+NOBODY = Scope.of([])
+
+
 def scope() -> Scope:
-    """The viewer's scope: set at sign-in for agency staff; the whole province otherwise."""
-    value = st.session_state.get("cchc_scope")
-    return value if isinstance(value, Scope) else ALL
+    """The signed-in user's scope (an agency user: their units; the other roles: the whole
+    province). Nobody signed in: an empty scope, which sees nothing (fail closed)."""
+    from cchc.auth.accounts import User
+
+    user = st.session_state.get("cchc_user")
+    return user.scope if isinstance(user, User) else NOBODY
 
 
 def exists() -> bool:
@@ -64,6 +70,25 @@ def __getattr__(name: str):
     return call
 
 
+def comparison_headline(f, period) -> pd.DataFrame:
+    """The province's headline, as the comparison every role may see beside its own figures (for
+    an agency user the province appears only this way: as an average to compare with)."""
+    path = warehouse.warehouse_path()
+    return _cached("headline", (f, period), (), ALL, warehouse.data_version(path), str(path))
+
+
+def profile_trend(f_unit, f_all, period) -> pd.DataFrame:
+    """The unit's monthly trend under the viewer's scope beside the province's (comparison)."""
+    path = warehouse.warehouse_path()
+    kwargs = (("comparison", ALL),)
+    return _cached(
+        "unit_vs_province_trend", (f_unit, f_all, period), kwargs, scope(), warehouse.data_version(path), str(path)
+    )
+
+
 def explorer_stream(f, period, table):
-    """The explorer's rows in chunks for a download (never cached, never whole)."""
-    return queries.explorer_stream(f, period, table, scope=scope())
+    """The explorer's rows in chunks for a download (never cached, never whole): a function to
+    call when the file is made, bound now to the viewer's scope (a deferred download runs
+    outside the page's run, where the session is not at hand)."""
+    bound = scope()
+    return lambda: queries.explorer_stream(f, period, table, scope=bound)

@@ -7,7 +7,8 @@ import streamlit as st
 from cchc import fmt
 from cchc.core.filters import Filters
 from cchc.i18n import label, t
-from cchc.web import data
+from cchc.web import data, nav, signin
+from cchc.web.safe import md_escape
 from cchc.web.session import Context, context
 from cchc.web.sidebar import agency_options
 
@@ -49,15 +50,22 @@ def chart_context(ctx: Context, extra: str | None = None) -> str:
 
 
 def header(title_key: str, intro_key: str | None = None) -> Context:
-    """Title, period and filters shown, data freshness; stops the page when there is no data."""
+    """Title, period and filters shown, data freshness; stops the page when the signed-in role
+    may not open it (whatever the URL) or there is no data."""
     st.title(t(title_key))
+    signin.refuse_unless(nav.key_for(title_key))
     if not data.exists():
         st.error(t("common.no_warehouse", path=str(data.warehouse_path())))
         st.stop()
     ctx = context()
     as_of = data.data_as_of().iloc[0]
+    user = signin.current_user()
+    if user is not None and user.role == "agency":
+        names = agency_options(False, None)
+        shown = ", ".join(names.get(a, a).split(" · ")[0] for a in user.agency_ids)
+        st.caption(f":material/lock: {md_escape(t('common.scope_only', units=shown))}")
     st.caption(
-        f"**{t('common.period')}:** {ctx.period_text} · {filter_summary(ctx.filters)}  \n"
+        f"**{t('common.period')}:** {md_escape(ctx.period_text)} · {md_escape(filter_summary(ctx.filters))}  \n"
         + t("common.data_as_of", loaded=fmt.moment(as_of["loaded_at"]), last=fmt.day(as_of["last_received"]))
     )
     if intro_key:

@@ -11,8 +11,10 @@ from cchc import fmt
 from cchc.core import periods
 from cchc.core.filters import (
     CHANNELS,
+    FIRST_DAY,
     INSPECTION_TYPES,
     KINDS,
+    LAST_DAY,
     LEVELS,
     VIOLATION_CATEGORIES,
     Filters,
@@ -79,7 +81,9 @@ def sidebar() -> Filters:
     ss = st.session_state
     side.selectbox(t("sidebar.period"), periods.PRESETS, key=wkey("period"), format_func=labeller("period"))
     if ss[wkey("period")] == "custom":
-        side.date_input(t("sidebar.range"), key=wkey("range"), format="DD/MM/YYYY")
+        side.date_input(
+            t("sidebar.range"), key=wkey("range"), format="DD/MM/YYYY", min_value=FIRST_DAY, max_value=LAST_DAY
+        )
     side.radio(
         t("sidebar.cut"),
         periods.CUTS,

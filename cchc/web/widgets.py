@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cchc import exports, fmt
+from cchc.auth import roles
 from cchc.core import measures, ranking
 from cchc.i18n import label, lang, t
 from cchc.web.page import PROFILE_PAGE
@@ -46,9 +47,15 @@ def open_profile_from(event) -> None:
 
 
 def download_csv(df: pd.DataFrame, filename: str, key: str, label_key: str) -> None:
+    """The numbers behind a chart or table as CSV (formulas neutralised), for roles that may
+    export; each download is audited."""
+    from cchc.web import audit, signin
+
+    if not roles.may(signin.role(), "export_summary"):
+        return
     st.download_button(
         t(label_key),
-        data=lambda: to_csv_bytes(df),
+        data=audit.audited(lambda: to_csv_bytes(df), "summary", filename, filter_params(), len(df)),
         file_name=filename,
         mime="text/csv",
         key=key,
@@ -78,7 +85,7 @@ def table(
     shown = df[list(columns)].copy()
     for col, kind in (codes or {}).items():
         shown[col] = shown[col].map(lambda v, k=kind: label(k, v))
-    shown = _no_nulls(shown).rename(columns=columns)
+    shown = exports.neutralised(_no_nulls(shown)).rename(columns=columns)
     styler = shown.style
     fmts = {columns[c]: _finite(_formatter(kind)) for c, kind in (formats or {}).items() if c in columns}
     styler = styler.format(fmts or None, na_rep=fmt.DASH)
@@ -143,7 +150,7 @@ RANKING_COLUMNS = [
 
 def ranking_table(df: pd.DataFrame, key: str) -> str | None:
     """The ranking table with cells coloured against targets; returns the clicked unit id."""
-    shown = _no_nulls(df[RANKING_COLUMNS], last=("rank",))  # unranked sort last
+    shown = exports.neutralised(_no_nulls(df[RANKING_COLUMNS], last=("rank",)))  # unranked sort last
     styler = shown.style
     units = {m: measures.get(m).unit for m in ranking.weights()}
     formatters = {

@@ -25,6 +25,7 @@ PAGES = {
     "ho-so": "ho-so",
     "tra-cuu": "tra-cuu",
     "du-lieu": "du-lieu",
+    "quan-tri": "quan-tri",
 }
 
 # Counts a script run each time the app goes into "running", so that a test can wait for the
@@ -94,11 +95,38 @@ def wait_ready(page: Page, timeout: int = TIMEOUT_MS) -> None:
         raise AssertionError(f"page not drawn within {timeout / 1000:.0f} s: {page.url} {state}") from None
 
 
-def open_page(page: Page, key: str, params: dict | None = None, check: bool = True) -> Page:
-    """Open a page and wait until it is drawn; unless told not to, fail on an exception box."""
+# The demo accounts `make run` creates (cchc/auth/demo.py); tests sign in as the analyst unless
+# they say otherwise.
+DEMO_USERS = {
+    "leadership": ("lanhdao", "demo-lanhdao"),
+    "analyst": ("chuyenvien", "demo-chuyenvien"),
+    "agency": ("donvi", "demo-donvi"),
+    "admin": ("quantri", "demo-quantri"),
+}
+
+
+def sign_in_form(page: Page) -> Locator:
+    return page.get_by_label("Tên đăng nhập", exact=True)
+
+
+def sign_in(page: Page, role: str = "analyst") -> None:
+    """Fill the sign-in form with a demo account of `role` and wait for the page behind it."""
+    user, password = DEMO_USERS[role]
+    sign_in_form(page).fill(user)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    page.wait_for_function("() => !document.querySelector('input[aria-label=\"Tên đăng nhập\"]')")
+    wait_ready(page)
+
+
+def open_page(page: Page, key: str, params: dict | None = None, check: bool = True, role: str = "analyst") -> Page:
+    """Open a page (signing in as a demo user of `role` when asked to) and wait until it is
+    drawn; unless told not to, fail on an exception box."""
     page.goto(url_for(key, params))
     page.wait_for_selector('[data-testid="stApp"]')
     wait_ready(page)
+    if sign_in_form(page).count():
+        sign_in(page, role)
     if check:
         assert_no_exception(page)
     return page
@@ -262,6 +290,13 @@ def grid(frame: Locator) -> list[dict[str, str]]:
         cells = [td.inner_text().strip() for td in tr.locator("td").all()]
         rows.append(dict(zip(headers, cells, strict=False)))
     return rows
+
+
+def today_in_province() -> date:
+    """The server's "today" (Asia/Ho_Chi_Minh, or CCHC_TODAY), not the machine's UTC date."""
+    from cchc.clock import today
+
+    return today()
 
 
 def last_month(today: date) -> tuple[date, date]:

@@ -143,7 +143,13 @@ def server(app_dir, warehouse, artifacts):
             "false",
         ],
         cwd=app_dir,
-        env={**os.environ, "CCHC_DB": str(warehouse)},
+        # demo mode: the demo accounts are created (beside the test warehouse) and printed on start
+        env={
+            **os.environ,
+            "CCHC_DB": str(warehouse),
+            "CCHC_MODE": "demo",
+            "CCHC_ACCOUNTS": str(warehouse.parent / "accounts.sqlite"),
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,

@@ -44,7 +44,7 @@ def check_personal_data(header: list[str], text: str) -> None:
 
 
 def test_explorer_downloads_hold_exactly_the_filtered_rows(new_page, wh_con):
-    start, end = b.last_12_months(date.today())
+    start, end = b.last_12_months(b.today_in_province())
     ids = expected_ids(wh_con(), start, end)
     total = len(ids)
     assert total > 50, "the demo data should give more than one page of hotline items"

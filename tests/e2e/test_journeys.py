@@ -32,7 +32,7 @@ def period_caption(page) -> str:
 
 def test_period_and_agency_filters_reach_the_url_numbers_and_a_copied_link(new_page, wh_con):
     con = wh_con()
-    today = date.today()
+    today = b.today_in_province()
     page = new_page()
     b.open_page(page, "tong-quan")
     start, end = b.last_month(today)
@@ -60,6 +60,7 @@ def test_period_and_agency_filters_reach_the_url_numbers_and_a_copied_link(new_p
     other = new_page()
     other.goto(page.url)
     b.wait_ready(other)
+    b.sign_in(other)  # a new browser signs in first, then sees the linked view
     b.assert_no_exception(other)
     assert (b.metrics(other), period_caption(other)) == shown
     other_side = b.open_sidebar(other)
@@ -75,7 +76,7 @@ def test_period_and_agency_filters_reach_the_url_numbers_and_a_copied_link(new_p
 
     # The filters stay when moving to another page.
     with b.rerun(page):
-        side.locator('[data-testid="stSidebarNav"] a', has_text="Phản ánh, kiến nghị").click()
+        side.locator('[data-testid="stPageLink"] a', has_text="Phản ánh, kiến nghị").click()
     page.wait_for_url(re.compile(r"/phan-anh\?"))
     assert b.title(page) == "Phản ánh, kiến nghị"
     assert b.query(page) == {"period": "last_12m", "agencies": AGENCY}
