@@ -75,9 +75,12 @@ def png(fig: go.Figure, width: int = 1000, height: int | None = None, scale: flo
 
 
 def warm_up() -> threading.Thread:
-    """Start the browser in the background (it takes seconds) while the numbers are computed."""
+    """Start the browser in the background (it takes seconds) while the numbers are computed;
+    nothing to do when it is running already (a dashboard server keeps it)."""
 
     def run() -> None:
+        if _STATE["started"]:
+            return
         try:
             png(go.Figure(), width=50, height=50, scale=1)
         except ChartError:
