@@ -7,9 +7,9 @@ DB ?= $(or $(CCHC_DB),data/warehouse.duckdb)
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench demo clean-demo install browser
+.PHONY: run test lint bench demo clean-demo install browser fonts
 
-run: install $(DB)  ## Install, build the demo warehouse if there is none, start the dashboard
+run: install browser $(DB)  ## Install, build the demo warehouse if there is none, start the dashboard
 	CCHC_DB=$(DB) $(BIN)/python -m cchc.serve --server.port $(PORT)
 
 test: install browser lint  ## Install, lint, and run every test (unit, page and browser tests)
@@ -45,9 +45,17 @@ demo: install  ## Rebuild the demo warehouse from scratch
 	rm -f $(DB)
 	$(BIN)/python -m etl demo --db $(DB)
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here) and for
+# the report's charts (kaleido draws them in it), and fonts with Vietnamese glyphs: the PDF brief
+# embeds Noto Sans and DejaVu Sans; fonts-liberation2 is Times New Roman's metric twin with
+# Vietnamese, for the Word report opened in LibreOffice.
+REPORT_FONTS := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! ls $(REPORT_FONTS) >/dev/null 2>&1; then \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-dejavu-core \
+			fonts-liberation2; \
 	fi
+
+fonts: browser  ## Chromium and the report's fonts (the same apt step)

@@ -3,12 +3,14 @@
 python -m cchc measures --period last_12m --by unit --format json
 python -m cchc measures --from 2025-01-01 --to 2025-06-30 --cut official --by month
 python -m cchc measures --scope so:noi-vu --by channel --lang en
+python -m cchc report --period 2026-10 --cut official --format docx,pdf,xlsx --out reports/
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from datetime import date
 
@@ -141,6 +143,66 @@ def measures(db, start, end, preset, cut, by, as_was, scope_ids, names, lang, fm
         else:
             click.echo(f"{fmt.period_label(period, lang)}")
             click.echo(_table(out, lang))
+
+
+@main.command()
+@click.option("--db", "db", type=click.Path(dir_okay=False), help="Kho dữ liệu / warehouse (default: $CCHC_DB).")
+@click.option(
+    "--period",
+    "period_text",
+    default="last",
+    show_default=True,
+    help="Kỳ / period: 2026-10, 2026-Q3, 2026-H1, 2026, last (the last finished month), last-quarter, last-year.",
+)
+@click.option("--cut", type=click.Choice(periods.CUTS), default="calendar", show_default=True)
+@click.option("--scope", "scope_ids", multiple=True, help="Chỉ các đơn vị này / only these units (repeatable).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option(
+    "--format", "formats", default="docx,pdf,xlsx", show_default=True, help="docx, pdf, xlsx (comma-separated)."
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), help="Thư mục / folder (default: config/report.yaml)."
+)
+def report(db, period_text, cut, scope_ids, lang, formats, out_dir) -> None:
+    """Báo cáo định kỳ: Word, bản tin PDF, phụ lục Excel / the periodic report: Word, PDF brief, Excel annex."""
+    from cchc.report import build as report_build
+    from cchc.report import images
+    from cchc.report.content import parse_period
+
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in report_build.FORMATS]
+    if unknown or not wanted:
+        _fail(f"--format: chỉ docx, pdf, xlsx (không có {', '.join(unknown)})", "--format: docx, pdf, xlsx only")
+    ids = [s.strip() for value in scope_ids for s in value.split(",") if s.strip()]
+    path = warehouse.warehouse_path(db)
+    if db:
+        os.environ["CCHC_DB"] = str(path)
+    today = province_today()
+    try:
+        period = parse_period(period_text, cut, today)
+    except ValueError:
+        _fail(
+            f"--period: '{period_text}' không phải kỳ (2026-10, 2026-Q3, 2026-H1, 2026, last)",
+            f"--period: '{period_text}' is not a period (2026-10, 2026-Q3, 2026-H1, 2026, last)",
+        )
+    try:
+        if ids:
+            known = set(warehouse.run("select agency_id from agencies", scope=ALL, path=path)["agency_id"])
+            missing = [s for s in ids if s not in known]
+            if missing:
+                _fail(f"Không có đơn vị: {', '.join(missing)}", f"No such unit: {', '.join(missing)}")
+        built = report_build.build(period, Filters(cut=cut), Scope.of(ids) if ids else ALL, lang, wanted, out_dir)
+    except WarehouseMissing:
+        images.shutdown()
+        _fail(f"Chưa có kho dữ liệu tại {path}", f"No warehouse at {path}")
+    with using(lang):
+        click.echo(f"{fmt.period_label(period, lang)} · {built.report.scope_text}")
+        for path_ in built.files.values():
+            click.echo(str(path_))
+        for problem in built.chart_errors:
+            click.echo(f"! {problem}", err=True)
+        click.echo(f"{built.seconds['total']:.1f} s", err=True)
+    images.shutdown()
 
 
 # --- accounts --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ PAGES = [
     "pages/6_ho_so.py",
     "pages/7_tra_cuu.py",
     "pages/8_du_lieu.py",
+    "pages/9_bao_cao.py",
 ]
 FILTERS = {
     "default": {},

@@ -16,6 +16,7 @@ ALL_PAGES = (
     "ho-so",
     "tra-cuu",
     "du-lieu",
+    "bao-cao",
     "quan-tri",
 )
 _PAGES = {

@@ -8,7 +8,7 @@ measure cannot be computed for that grain, e.g. inspections by channel).
 
 Grains (`by`): unit (as it was, or rolled up to today's units: Filters.rollup), level, month
 (calendar or the official 15th-to-14th cut: Filters.cut), channel, kind, category, status,
-inspection_type, violation_category, and for open items age_bucket and deadline_state; day and
+inspection_type, violation_category, handling (of a finding), and for open items age_bucket and deadline_state; day and
 week bucket complaints by date received (for `received`).
 
 Where the numbers come from is chosen here, per measure (`_source`): today the row models over
@@ -41,6 +41,7 @@ GRAINS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "week": (frozenset({"complaints"}), ("received_week",)),
     "inspection_type": (frozenset({"inspections", "violations"}), ("inspection_type",)),
     "violation_category": (frozenset({"violations"}), ("violation_category",)),
+    "handling": (frozenset({"violations"}), ("handling",)),
     "month": (frozenset({"complaints", "inspections", "violations"}), ()),  # one period per month
 }
 _FACTS = {"complaints": "complaint_facts", "inspections": "inspection_facts", "violations": "violation_facts"}

@@ -24,6 +24,7 @@ PAGES = (
     PageSpec("pages/6_ho_so.py", "page.profile", ":material/domain:", "ho-so"),
     PageSpec("pages/7_tra_cuu.py", "page.explorer", ":material/table_view:", "tra-cuu"),
     PageSpec("pages/8_du_lieu.py", "page.data", ":material/upload_file:", "du-lieu"),
+    PageSpec("pages/9_bao_cao.py", "page.report", ":material/description:", "bao-cao"),
     PageSpec("pages/99_quan_tri.py", "page.admin", ":material/admin_panel_settings:", "quan-tri"),
 )
 _BY_TITLE = {p.title_key: p for p in PAGES}
