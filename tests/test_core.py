@@ -243,6 +243,8 @@ CASES = {
         queries.load_batches(scope=SCOPE),
         _frame_rows(queries.load_batches(scope=ALL), "batch_id", _scope_batches()),
     ),
+    "map_units": _filter_case("map_units", "received", True),
+    "candidates": _filter_case("candidates"),
     # Rejected rows name no unit in the fixture: an agency sees none of them (fail closed).
     "rejected_rows": lambda: (len(queries.rejected_rows(None, 100, 0, scope=SCOPE)), 0),
     "rejected_summary": lambda: (len(queries.rejected_summary(scope=SCOPE)), 0),

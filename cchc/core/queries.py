@@ -404,3 +404,23 @@ def rejected_summary(*, scope: Scope) -> pd.DataFrame:
 from rejected_rows group by all
 order by batch_id desc, rows desc"""
     return _run(sql, [], scope)
+
+
+# --- where and whom to inspect (issue 17) --------------------------------------------------
+
+
+def map_units(f: Filters, period: Period, measure: str, per_capita: bool = True, *, scope: Scope) -> pd.DataFrame:
+    """Per unit of today (communes and wards for the map, departments for the bar beside it): one
+    measure rolled up through the crosswalk, the count behind it, population, value per 10 000
+    inhabitants, the value coloured and whether the unit is below the minimum volume."""
+    from cchc.core import places
+
+    return places.map_frame(f, period, measure, per_capita, scope=scope)
+
+
+def candidates(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Candidates for unannounced inspection: every input measure, each input's contribution to
+    the score (weights in config/targeting.yaml), rank within level, recently inspected or not."""
+    from cchc.core import targeting
+
+    return targeting.candidates(f, period, scope=scope)
