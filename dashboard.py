@@ -28,6 +28,8 @@ PAGES = [
     ("pages/6_ho_so.py", "page.profile", ":material/domain:", "ho-so", False),
     ("pages/7_tra_cuu.py", "page.explorer", ":material/table_view:", "tra-cuu", False),
     ("pages/8_du_lieu.py", "page.data", ":material/upload_file:", "du-lieu", False),
+    ("pages/10_dia_ban.py", "map.title", ":material/map:", "dia-ban", False),
+    ("pages/12_doi_tuong.py", "targeting.title", ":material/target:", "doi-tuong", False),
 ]
 page = st.navigation(
     [
