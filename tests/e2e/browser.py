@@ -25,6 +25,9 @@ PAGES = {
     "ho-so": "ho-so",
     "tra-cuu": "tra-cuu",
     "du-lieu": "du-lieu",
+    "dia-ban": "dia-ban",
+    "ke-hoach": "ke-hoach",
+    "doi-tuong": "doi-tuong",
 }
 
 # Counts a script run each time the app goes into "running", so that a test can wait for the
