@@ -570,7 +570,7 @@ def choropleth(
     title: str,
     context: str,
     period_text: str,
-    height: int = 560,
+    height: int = 700,
     small: bool = False,
 ) -> go.Figure | None:
     """Communes and wards coloured by one measure (cchc.core.places.map_frame), on Plotly's
@@ -649,7 +649,7 @@ def choropleth(
             z=z,
             zmin=0 if m.unit == "rate" else float(z.min()),
             # one outlier must not leave every other unit the palest colour: the scale stops at
-            # the 95th percentile (the colour bar says "≥" there)
+            # the 95th percentile (units above it take the darkest colour; the hover has the value)
             zmax=100 if m.unit == "rate" and scale == 100 else _upper(z),
             colorscale=_SCALES[m.higher_is_better],
             marker_line_color="white",
@@ -661,8 +661,14 @@ def choropleth(
             showscale=not small,
             name=what,
         )
+    # Fitted to the polygons: lon/lat ranges from the GeoJSON's own bounds. (Plotly's fitbounds
+    # frames a square, which leaves the tall province at half the width of a phone.)
+    (x0, x1), (y0, y1) = _bounds(geojson)
+    pad = 0.01 * max(x1 - x0, y1 - y0)
     fig.update_geos(
-        fitbounds="locations",
+        fitbounds=False,
+        lonaxis_range=[x0 - pad, x1 + pad],
+        lataxis_range=[y0 - pad, y1 + pad],
         visible=False,
         projection_type="mercator",
         bgcolor="rgba(0,0,0,0)",
@@ -674,6 +680,18 @@ def choropleth(
         margin={"l": 0, "r": 0, "t": fig.layout.margin.t, "b": 10 if small else 70},
     )
     return fig
+
+
+def _bounds(geojson: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(lon min, lon max), (lat min, lat max) of every ring."""
+    xs, ys = [], []
+    for f in geojson["features"]:
+        g = f["geometry"]
+        for poly in [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]:
+            for ring in poly:
+                xs += [c[0] for c in ring]
+                ys += [c[1] for c in ring]
+    return (min(xs), max(xs)), (min(ys), max(ys))
 
 
 def _upper(z: pd.Series) -> float:
@@ -723,21 +741,21 @@ def contributions(df: pd.DataFrame, inputs: list[str], title: str, context: str)
         return None
     ticks = [
         f"<b>{r.rank}. {r.unit_short_name}</b>"
-        + (f" <span style='color:{GOOD}'>✓ {t('targeting.recent_short')}</span>" if r.recent else "")
+        + (f" <span style='color:{GOOD}'>✓ {t('candidates.recent_short')}</span>" if r.recent else "")
         for r in df.itertuples()
     ]
     fig = go.Figure()
     for name in inputs:
         hover = [
-            f"<b>{u}</b><br>{t('targeting.input.' + name)}: {targeting_input_value(name, v)}"
-            f"<br>{t('targeting.contribution')}: {fmt.number(c, 1)} / {fmt.number(s, 1)}"
+            f"<b>{u}</b><br>{t('candidates.input.' + name)}: {targeting_input_value(name, v)}"
+            f"<br>{t('candidates.contribution')}: {fmt.number(c, 1)} / {fmt.number(s, 1)}"
             for u, v, c, s in zip(df["unit_name"], df[name], df[f"c_{name}"], df["score"], strict=True)
         ]
         fig.add_bar(
             x=df[f"c_{name}"],
             y=ticks,
             orientation="h",
-            name=t("targeting.input." + name),
+            name=t("candidates.input." + name),
             marker_color=TARGETING_COLOURS[name],
             hovertext=hover,
             hoverinfo="text",
@@ -756,7 +774,7 @@ def contributions(df: pd.DataFrame, inputs: list[str], title: str, context: str)
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     fig.update_xaxes(range=[0, max(100.0, float(df["score"].max()) * 1.12)])
-    return _layout(fig, title, context, t("targeting.axis"), None, height=max(360, 110 + 34 * len(df)))
+    return _layout(fig, title, context, t("candidates.axis"), None, height=max(360, 110 + 34 * len(df)))
 
 
 def plan_quarters(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:

@@ -10,22 +10,22 @@ from cchc.core import config, targeting
 from cchc.i18n import label, t
 from cchc.web import data, page, widgets
 
-ctx = page.header("targeting.title")
+ctx = page.header("candidates.title")
 f, period = ctx.filters, ctx.period
 cfg = config.targeting()
 weights = targeting.weights()
-st.markdown(t("targeting.intro", n=config.min_volume()))
-st.caption(t("targeting.recent_help", n=cfg["recent_days"]))
+st.markdown(t("candidates.intro", n=config.min_volume()))
+st.caption(t("candidates.recent_help", n=cfg["recent_days"]))
 
-with st.expander(t("targeting.weights")):
+with st.expander(t("candidates.weights")):
     never = cfg["never_inspected_days"]
     q = int(cfg["trend_quarters"]) - 1
     st.dataframe(
         pd.DataFrame(
             {
-                t("targeting.col_input"): [t(f"targeting.input.{n}") for n in weights],
-                t("targeting.col_weight"): [fmt.percent(w / sum(weights.values()), 0) for w in weights.values()],
-                t("targeting.col_formula"): [t(f"targeting.formula.{n}", n=never, q=q) for n in weights],
+                t("candidates.col_input"): [t(f"candidates.input.{n}") for n in weights],
+                t("candidates.col_weight"): [fmt.percent(w / sum(weights.values()), 0) for w in weights.values()],
+                t("candidates.col_formula"): [t(f"candidates.formula.{n}", n=never, q=q) for n in weights],
             }
         ),
         hide_index=True,
@@ -35,7 +35,7 @@ with st.expander(t("targeting.weights")):
 table = data.candidates(f, period)
 inputs = [n for n in targeting.INPUTS if n in weights]
 if table.empty:
-    st.info(t("targeting.none", n=config.min_volume()))
+    st.info(t("candidates.none", n=config.min_volume()))
     st.stop()
 
 levels = [lv for lv in ("commune", "department") if lv in set(table["unit_level"])]
@@ -46,27 +46,27 @@ for tab, level in zip(tabs, levels, strict=True):
         part = table[table["unit_level"] == level].head(top)
         where = page.chart_context(ctx)
         widgets.chart(
-            charts.contributions(part, inputs, t("targeting.chart_title", level=label("level", level)), where),
+            charts.contributions(part, inputs, t("candidates.chart_title", level=label("level", level)), where),
             None,
             key=f"targeting_{level}",
             clickable=True,
         )
-        st.caption(t("targeting.click"))
+        st.caption(t("candidates.click"))
 
 # Details and the inspection team's export: every ranked agency, each input and its contribution.
-st.subheader(t("targeting.table"))
+st.subheader(t("candidates.table"))
 shown = pd.DataFrame(
     {
-        t("targeting.col_rank"): table["rank"],
+        t("candidates.col_rank"): table["rank"],
         t("col.unit_name"): table["unit_name"],
         t("col.unit_level"): [label("level", v) for v in table["unit_level"]],
-        t("targeting.col_score"): table["score"].round(1),
-        **{t(f"targeting.input.{n}"): [charts.targeting_input_value(n, v) for v in table[n]] for n in inputs},
-        **{f"{t('targeting.contribution')}: {t(f'targeting.input.{n}')}": table[f"c_{n}"].round(1) for n in inputs},
-        t("targeting.col_last"): [
-            fmt.day(d) if not pd.isna(d) else t("targeting.col_never") for d in table["last_inspected_on"]
+        t("candidates.col_score"): table["score"].round(1),
+        **{t(f"candidates.input.{n}"): [charts.targeting_input_value(n, v) for v in table[n]] for n in inputs},
+        **{f"{t('candidates.contribution')}: {t(f'candidates.input.{n}')}": table[f"c_{n}"].round(1) for n in inputs},
+        t("candidates.col_last"): [
+            fmt.day(d) if not pd.isna(d) else t("candidates.col_never") for d in table["last_inspected_on"]
         ],
-        t("targeting.col_recent"): [t("common.yes") if r else t("common.no") for r in table["recent"]],
+        t("candidates.col_recent"): [t("common.yes") if r else t("common.no") for r in table["recent"]],
     }
 )
 st.dataframe(shown, hide_index=True, width="stretch", height=420)
@@ -74,26 +74,26 @@ st.dataframe(shown, hide_index=True, width="stretch", height=420)
 PCT = ("overdue_rate", "trend")
 export = pd.DataFrame(
     {
-        t("targeting.col_rank"): table["rank"],
+        t("candidates.col_rank"): table["rank"],
         t("col.unit_name"): table["unit_name"],
         t("col.unit_level"): [label("level", v) for v in table["unit_level"]],
-        t("targeting.col_score"): table["score"].round(1),
+        t("candidates.col_score"): table["score"].round(1),
         **{
-            t(f"targeting.input.{n}") + (" (%)" if n in PCT else ""): (
+            t(f"candidates.input.{n}") + (" (%)" if n in PCT else ""): (
                 (100 * table[n]).round(1) if n in PCT else table[n].round(1)
             )
             for n in inputs
         },
-        **{f"{t('targeting.contribution')}: {t(f'targeting.input.{n}')}": table[f"c_{n}"].round(1) for n in inputs},
-        t("targeting.col_last"): table["last_inspected_on"],
-        t("targeting.col_recent"): [t("common.yes") if r else t("common.no") for r in table["recent"]],
+        **{f"{t('candidates.contribution')}: {t(f'candidates.input.{n}')}": table[f"c_{n}"].round(1) for n in inputs},
+        t("candidates.col_last"): table["last_inspected_on"],
+        t("candidates.col_recent"): [t("common.yes") if r else t("common.no") for r in table["recent"]],
     }
 )
 stamp = f"{period.effective_end:%Y%m%d}"
 c1, c2 = st.columns(2)
 with c1:
     st.download_button(
-        t("targeting.export_xlsx"),
+        t("candidates.export_xlsx"),
         data=lambda: exports.xlsx_from_chunks([export], sheet="doi_tuong_kiem_tra"),
         file_name=f"doi_tuong_kiem_tra_dot_xuat_{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -102,4 +102,4 @@ with c1:
         icon=":material/download:",
     )
 with c2:
-    widgets.download_csv(export, f"doi_tuong_kiem_tra_dot_xuat_{stamp}.csv", "targeting_csv", "targeting.export_csv")
+    widgets.download_csv(export, f"doi_tuong_kiem_tra_dot_xuat_{stamp}.csv", "targeting_csv", "candidates.export_csv")

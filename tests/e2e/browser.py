@@ -168,7 +168,8 @@ def plotly_charts(page: Page) -> list[dict]:
         const marks = gd ? gd.querySelectorAll(
           '.bars path, .scatterlayer .trace path.js-line, .scatterlayer .point, '
           + '.heatmaplayer image, .boxlayer path.box, .pielayer .slice path, '
-          + '.scatterlayer .trace path.js-fill, .violinlayer path').length : 0;
+          + '.scatterlayer .trace path.js-fill, .violinlayer path, '
+          + '.choroplethlayer path.choroplethlocation').length : 0;
         const box = gd ? gd.getBoundingClientRect() : {width: 0, height: 0};
         // titles, axis titles, legend and colour-bar texts cut off at the chart's edges
         const clipped = gd ? [...gd.querySelectorAll('.infolayer text, .xtitle, .ytitle')]
