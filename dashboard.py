@@ -30,7 +30,7 @@ PAGES = [
     ("pages/8_du_lieu.py", "page.data", ":material/upload_file:", "du-lieu", False),
     ("pages/10_dia_ban.py", "map.title", ":material/map:", "dia-ban", False),
     ("pages/11_ke_hoach.py", "plan.title", ":material/event_note:", "ke-hoach", False),
-    ("pages/12_doi_tuong.py", "targeting.title", ":material/target:", "doi-tuong", False),
+    ("pages/12_doi_tuong.py", "candidates.title", ":material/target:", "doi-tuong", False),
 ]
 page = st.navigation(
     [

@@ -8,8 +8,8 @@ every other export.
 
 Columns: plan ID (or row number), year, quarter or month, type (theo kế hoạch, phối hợp, tự
 kiểm tra: an unannounced inspection is never planned), lead unit, inspected agency, topic.
-The agency is resolved on the first day of the planned period, so a plan of early 2025 names
-the communes of then and a plan of 2026 today's."""
+The agency is resolved on the first day of the planned period (else on its last day), so a plan
+of early 2025 names the communes of then and a plan of 2026 today's."""
 
 from __future__ import annotations
 
@@ -252,6 +252,9 @@ def plan_record(
     agency_id = None
     if values.get("agency") is not None:
         match = matcher.match(str(values["agency"]), start or (date(year, 1, 1) if year else today))
+        if match.agency_id is None and due is not None:
+            later = matcher.match(str(values["agency"]), due)  # a unit formed during the planned period
+            match = later if later.agency_id is not None else match
         if match.agency_id is None:
             errors.add(match.error_type or "unknown-agency", "agency", values["agency"], suggestions=match.suggestions)
         agency_id = match.agency_id
