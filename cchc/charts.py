@@ -747,7 +747,7 @@ def contributions(df: pd.DataFrame, inputs: list[str], title: str, context: str)
     fig = go.Figure()
     for name in inputs:
         hover = [
-            f"<b>{u}</b><br>{t('candidates.input.' + name)}: {targeting_input_value(name, v)}"
+            f"<b>{u}</b><br>{t(f'candidates.input.{name}')}: {targeting_input_value(name, v)}"
             f"<br>{t('candidates.contribution')}: {fmt.number(c, 1)} / {fmt.number(s, 1)}"
             for u, v, c, s in zip(df["unit_name"], df[name], df[f"c_{name}"], df["score"], strict=True)
         ]
@@ -755,7 +755,7 @@ def contributions(df: pd.DataFrame, inputs: list[str], title: str, context: str)
             x=df[f"c_{name}"],
             y=ticks,
             orientation="h",
-            name=t("candidates.input." + name),
+            name=t(f"candidates.input.{name}"),
             marker_color=TARGETING_COLOURS[name],
             hovertext=hover,
             hoverinfo="text",
