@@ -658,7 +658,7 @@ def choropleth(
             hovertext=[hover(r) for r in shown.itertuples()],
             hoverinfo="text",
             colorbar=bar,
-            showscale=not small,
+            showscale=True,
             name=what,
         )
     # Fitted to the polygons: lon/lat ranges from the GeoJSON's own bounds. (Plotly's fitbounds
@@ -677,7 +677,7 @@ def choropleth(
     fig.update_layout(
         showlegend=False,
         dragmode=False,
-        margin={"l": 0, "r": 0, "t": fig.layout.margin.t, "b": 10 if small else 70},
+        margin={"l": 0, "r": 0, "t": fig.layout.margin.t, "b": 60 if small else 70},
     )
     return fig
 

@@ -55,7 +55,7 @@ def small_map(ctx: Context, measure: str = "received") -> None:
         title(measure, True),
         ctx.period_text,
         ctx.period_text,
-        height=380,
+        height=440,
         small=True,
     )
     draw(fig, None, key="overview_map")
