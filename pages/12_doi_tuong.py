@@ -70,25 +70,7 @@ shown = pd.DataFrame(
     }
 )
 st.dataframe(shown, hide_index=True, width="stretch", height=420)
-# The export keeps numbers as numbers (rates in %), for the team's own sorting and notes.
-PCT = ("overdue_rate", "trend")
-export = pd.DataFrame(
-    {
-        t("candidates.col_rank"): table["rank"],
-        t("col.unit_name"): table["unit_name"],
-        t("col.unit_level"): [label("level", v) for v in table["unit_level"]],
-        t("candidates.col_score"): table["score"].round(1),
-        **{
-            t(f"candidates.input.{n}") + (" (%)" if n in PCT else ""): (
-                (100 * table[n]).round(1) if n in PCT else table[n].round(1)
-            )
-            for n in inputs
-        },
-        **{f"{t('candidates.contribution')}: {t(f'candidates.input.{n}')}": table[f"c_{n}"].round(1) for n in inputs},
-        t("candidates.col_last"): table["last_inspected_on"],
-        t("candidates.col_recent"): [t("common.yes") if r else t("common.no") for r in table["recent"]],
-    }
-)
+export = exports.candidates_frame(table, inputs)
 stamp = f"{period.effective_end:%Y%m%d}"
 c1, c2 = st.columns(2)
 with c1:

@@ -221,3 +221,32 @@ def test_unknown_weight_in_config_is_refused(monkeypatch):
     monkeypatch.setattr(config, "targeting", lambda: {**config.DEFAULT_TARGETING, "weights": {"nope": 1}})
     with pytest.raises(ValueError):
         targeting.weights()
+
+
+def test_candidates_export_for_the_inspection_team(fixture_db):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from cchc import exports
+    from cchc.i18n import using
+
+    f = _f()
+    table = queries.candidates(f, f.period(TODAY), scope=ALL)
+    inputs = list(targeting.weights())
+    with using("vi"):
+        frame = exports.candidates_frame(table, inputs)
+        data = exports.xlsx_from_chunks([frame], sheet="doi_tuong_kiem_tra")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("doi_tuong_kiem_tra").to_python()
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["Hạng trong cấp", "Cơ quan", "Cấp", "Điểm ưu tiên"]
+    assert "Tỷ lệ quá hạn (%)" in header and "Đóng góp vào điểm: Tỷ lệ quá hạn" in header
+    assert len(body) == len(table) > 0
+    got = dict(zip(header, body[0], strict=True))
+    first = table.iloc[0]
+    assert got["Cơ quan"] == first["unit_name"]
+    assert got["Điểm ưu tiên"] == pytest.approx(round(first["score"], 1))
+    assert got["Tỷ lệ quá hạn (%)"] == pytest.approx(round(100 * first["overdue_rate"], 1))
+    contributions = [v for h, v in got.items() if h.startswith("Đóng góp vào điểm: ")]
+    assert len(contributions) == len(inputs)
+    assert sum(contributions) == pytest.approx(first["score"], abs=0.1 * len(inputs))
