@@ -29,6 +29,9 @@ with c2:
 
 m = registry.get(measure)
 df = data.map_units(f, period, measure, per_capita)
+if df.empty or (df["to_be_handled"].sum() == 0 and df["count"].sum() == 0):
+    widgets.empty_state()  # nothing in the period and filters: no map of zeros
+    st.stop()
 where = page.chart_context(ctx)
 communes = df[df["unit_level"] == "commune"]
 departments = df[df["unit_level"] == "department"]

@@ -11,6 +11,15 @@ from cchc.core.periods import Period
 from cchc.i18n import label, t
 from cchc.web import data, page, session, widgets
 
+
+def _table(df, *args, **kwargs) -> None:
+    """A list, or a short "none" (an empty list here is news, not a filter matching nothing)."""
+    if df.empty:
+        st.caption(t("plan.none_listed"))
+    else:
+        widgets.table(df, *args, **kwargs)
+
+
 ctx = page.header("plan.title")
 f = ctx.filters
 st.markdown(t("plan.intro"))
@@ -21,7 +30,19 @@ if years.empty:
     st.stop()
 choices = [int(y) for y in years["plan_year"]]
 default = ctx.period.effective_end.year
-year = st.selectbox(t("plan.year"), choices, index=choices.index(default) if default in choices else 0, key="plan_year")
+if default not in choices:
+    # the period chosen in the sidebar has no plan: say so, and let the user pick a plan year
+    widgets.empty_state()
+    st.caption(t("plan.no_year", year=default, years=", ".join(str(y) for y in choices)))
+year = st.selectbox(
+    t("plan.year"),
+    choices,
+    index=choices.index(default) if default in choices else None,
+    key="plan_year",
+    placeholder=t("plan.pick_year"),
+)
+if year is None:
+    st.stop()
 today = session.today()
 period = Period(date(year, 1, 1), date(year, 12, 31), "year", as_of=today)
 where = " · ".join([t("plan.as_of", year=year, d=fmt.day(today)), page.filter_summary(f)])
@@ -48,7 +69,7 @@ st.caption(t("plan.axis_help"))
 
 st.subheader(t("plan.by_agency"))
 agencies = data.plan_by_agency(f, period)
-widgets.table(
+_table(
     agencies,
     {
         "unit_name": t("plan.col_agency"),
@@ -72,7 +93,7 @@ overdue["period_text"] = [
     f"{t('plan.quarter_short')} {fmt.ROMAN[int(q)]}" if pd.isna(m) else f"{int(m):02d}/{year}"
     for q, m in zip(overdue["plan_quarter"], overdue["plan_month"], strict=True)
 ]
-widgets.table(
+_table(
     overdue,
     {
         "unit_name": t("plan.col_agency"),
@@ -90,7 +111,7 @@ widgets.table(
 
 st.subheader(t("plan.unplanned_list"))
 extra = data.plan_unplanned(f, period)
-widgets.table(
+_table(
     extra.sort_values(["inspected_on", "inspection_id"]),
     {
         "inspected_on": t("plan.col_done_on"),
@@ -107,7 +128,7 @@ widgets.table(
 st.subheader(t("plan.self_title"))
 st.caption(t("plan.self_help"))
 reports = data.plan_self_reports(f, period)
-widgets.table(
+_table(
     reports,
     {
         "unit_name": t("plan.col_agency"),

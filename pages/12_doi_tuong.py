@@ -35,7 +35,8 @@ with st.expander(t("candidates.weights")):
 table = data.candidates(f, period)
 inputs = [n for n in targeting.INPUTS if n in weights]
 if table.empty:
-    st.info(t("candidates.none", n=config.min_volume()))
+    widgets.empty_state()
+    st.caption(t("candidates.none", n=config.min_volume()))
     st.stop()
 
 levels = [lv for lv in ("commune", "department") if lv in set(table["unit_level"])]
