@@ -65,8 +65,10 @@ def _mask_number_run(m: re.Match, text: str) -> str:
     # Every phone or ID has at least 9 digits; most runs are dates, years and amounts.
     if not _NINE_DIGITS.search(run):
         return run
-    if _ID_WORD_BEFORE.search(text, max(0, m.start() - 45), m.start()) and (found := _ID_AT_START.match(run)):
-        run = "[CCCD]" + run[found.end() :]
+    if _ID_WORD_BEFORE.search(text, max(0, m.start() - 45), m.start()) and (
+        found := _ID_AT_START.match(run)
+    ):
+        run = "[CCCD]" + run[found.end():]
     run = _CCCD.sub("[CCCD]", run)
     return _PHONE.sub(_phone_or_keep, run)
 

@@ -146,9 +146,7 @@ def test_citizen_hash_different_salt_differs():
 def test_citizen_hash_value_is_32_hex_without_the_input():
     digest = citizen_hash(["0912345678"], SALT)
     assert (len(digest), set(digest) <= set("0123456789abcdef"), "0912345678" in digest) == (
-        32,
-        True,
-        False,
+        32, True, False,
     )
 
 
