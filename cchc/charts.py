@@ -596,3 +596,267 @@ def attention(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
     fig.update_xaxes(range=[0, 100])
     fig.update_layout(height=max(360, 120 + 46 * len(df)))
     return fig
+
+
+# --- where and whom to inspect (issue 17) --------------------------------------------------
+
+NO_DATA = "#EEF1F4"  # units without a value (outside the filters)
+BELOW_MIN = "#C3C9D1"  # units below the minimum volume: grey, never coloured as 0 % or 100 %
+# Sequential scales: bad is dark red, good is green; volumes in blues.
+_SCALES = {
+    True: [[0, "#C62828"], [0.5, "#F2C14E"], [1, "#2E7D32"]],
+    False: [[0, "#FFF3D1"], [0.5, "#F58518"], [1, "#9B1C1C"]],
+    None: [[0, "#DCEAF7"], [1, "#1F4E79"]],
+}
+
+
+def _map_value(v: object, unit: str, per_capita: bool) -> str:
+    if per_capita:
+        return fmt.number(v, 1)
+    return fmt.value(v, unit)
+
+
+def choropleth(
+    df: pd.DataFrame,
+    geojson: dict,
+    measure: str,
+    title: str,
+    context: str,
+    period_text: str,
+    height: int = 700,
+    small: bool = False,
+) -> go.Figure | None:
+    """Communes and wards coloured by one measure (cchc.core.places.map_frame), on Plotly's
+    tile-free geo map (no base map, no network): the GeoJSON's own polygons, fitted to them.
+    Units below the minimum volume are grey and say so; clicking a unit opens its profile
+    (customdata = agency id)."""
+    places_ = df[df["unit_level"] == "commune"]
+    if places_.empty:
+        return None
+    m = measures.get(measure)
+    per_capita = bool(places_["per_capita"].any())
+    what = m.label(lang()) + (f" / {fmt.number(10_000)} {t('map.people')}" if per_capita else "")
+    n_label = t("map.count_behind", what=measures.get(_count_name(measure)).label(lang()))
+
+    def hover(r) -> str:
+        lines = [f"<b>{r.unit_name}</b>"]
+        if r.below_min:
+            lines.append(t("map.below_min", n=fmt.number(r.to_be_handled), min=fmt.number(_min_volume())))
+            lines.append(f"{m.label(lang())}: {fmt.value(r.value, m.unit)}")
+        else:
+            lines.append(f"{what}: {_map_value(r.shown, m.unit, per_capita)}")
+        lines.append(f"{n_label}: {fmt.number(r.count)}")
+        if not pd.isna(r.population):
+            lines.append(f"{t('map.population')}: {fmt.number(r.population)}")
+        lines.append(period_text)
+        return "<br>".join(lines)
+
+    codes_all = [f["id"] for f in geojson["features"]]
+    fig = go.Figure()
+    # every unit, as an outline: the province is always whole
+    fig.add_choropleth(
+        geojson=geojson,
+        locations=codes_all,
+        z=[0] * len(codes_all),
+        colorscale=[[0, NO_DATA], [1, NO_DATA]],
+        showscale=False,
+        marker_line_color="white",
+        marker_line_width=0.6,
+        hoverinfo="skip",
+        name=t("map.no_data"),
+    )
+    grey = places_[places_["shown"].isna()]
+    if not grey.empty:
+        fig.add_choropleth(
+            geojson=geojson,
+            locations=list(grey["code"]),
+            z=[0] * len(grey),
+            colorscale=[[0, BELOW_MIN], [1, BELOW_MIN]],
+            showscale=False,
+            marker_line_color="white",
+            marker_line_width=0.6,
+            customdata=list(grey["unit_id"]),
+            hovertext=[hover(r) for r in grey.itertuples()],
+            hoverinfo="text",
+            name=t("map.grey"),
+        )
+    shown = places_[places_["shown"].notna()]
+    if not shown.empty:
+        scale = 100 if (m.unit == "rate" and not per_capita) else 1
+        z = scale * shown["shown"].astype(float)
+        bar = {
+            "orientation": "h",
+            "thickness": 10,
+            "len": 0.9,
+            "x": 0.5,
+            "xanchor": "center",
+            "y": -0.02,
+            "yanchor": "top",
+            "title": {"text": what, "side": "top", "font": {"size": 11}},
+        }
+        if scale == 100:
+            bar.update(_pct_axis())
+        fig.add_choropleth(
+            geojson=geojson,
+            locations=list(shown["code"]),
+            z=z,
+            zmin=0 if m.unit == "rate" else float(z.min()),
+            # one outlier must not leave every other unit the palest colour: the scale stops at
+            # the 95th percentile (units above it take the darkest colour; the hover has the value)
+            zmax=100 if m.unit == "rate" and scale == 100 else _upper(z),
+            colorscale=_SCALES[m.higher_is_better],
+            marker_line_color="white",
+            marker_line_width=0.6,
+            customdata=list(shown["unit_id"]),
+            hovertext=[hover(r) for r in shown.itertuples()],
+            hoverinfo="text",
+            colorbar=bar,
+            showscale=True,
+            name=what,
+        )
+    # Fitted to the polygons: lon/lat ranges from the GeoJSON's own bounds. (Plotly's fitbounds
+    # frames a square, which leaves the tall province at half the width of a phone.)
+    (x0, x1), (y0, y1) = _bounds(geojson)
+    pad = 0.01 * max(x1 - x0, y1 - y0)
+    fig.update_geos(
+        fitbounds=False,
+        lonaxis_range=[x0 - pad, x1 + pad],
+        lataxis_range=[y0 - pad, y1 + pad],
+        visible=False,
+        projection_type="mercator",
+        bgcolor="rgba(0,0,0,0)",
+    )
+    fig = _layout(fig, title, context, height=height)
+    fig.update_layout(
+        showlegend=False,
+        dragmode=False,
+        margin={"l": 0, "r": 0, "t": fig.layout.margin.t, "b": 60 if small else 70},
+    )
+    return fig
+
+
+def _bounds(geojson: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(lon min, lon max), (lat min, lat max) of every ring."""
+    xs, ys = [], []
+    for f in geojson["features"]:
+        g = f["geometry"]
+        for poly in [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]:
+            for ring in poly:
+                xs += [c[0] for c in ring]
+                ys += [c[1] for c in ring]
+    return (min(xs), max(xs)), (min(ys), max(ys))
+
+
+def _upper(z: pd.Series) -> float:
+    top = float(z.quantile(0.95))
+    return top if top > float(z.min()) else float(z.max())
+
+
+def _count_name(measure: str) -> str:
+    from cchc.core.places import MAP_MEASURES
+
+    return MAP_MEASURES[measure]
+
+
+def _min_volume() -> int:
+    from cchc.core import config
+
+    return config.min_volume()
+
+
+TARGETING_COLOURS = {
+    "conduct_per_1000": "#C62828",
+    "overdue_rate": "#F58518",
+    "trend": "#EECA3B",
+    "last_violations": "#B279A2",
+    "remedy_open": "#9D755D",
+    "days_since_inspection": "#4C78A8",
+}
+
+
+def targeting_input_value(name: str, v: object) -> str:
+    """An input of the candidates' score in its own unit."""
+    if name == "overdue_rate":
+        return fmt.percent(v)
+    if name == "trend":
+        return fmt.DASH if fmt._missing(v) else ("+" if float(v) > 0 else "") + fmt.percent(v, 0)
+    if name == "conduct_per_1000":
+        return fmt.number(v, 1)
+    if name == "days_since_inspection":
+        return t("unit.days_n", n=fmt.number(v))
+    return fmt.number(v)
+
+
+def contributions(df: pd.DataFrame, inputs: list[str], title: str, context: str) -> go.Figure | None:
+    """Candidates for unannounced inspection: one stacked bar per unit, one segment per input's
+    contribution to the score; units inspected recently are marked; click opens the profile."""
+    if df.empty:
+        return None
+    ticks = [
+        f"<b>{r.rank}. {r.unit_short_name}</b>"
+        + (f" <span style='color:{GOOD}'>✓ {t('candidates.recent_short')}</span>" if r.recent else "")
+        for r in df.itertuples()
+    ]
+    fig = go.Figure()
+    for name in inputs:
+        hover = [
+            f"<b>{u}</b><br>{t(f'candidates.input.{name}')}: {targeting_input_value(name, v)}"
+            f"<br>{t('candidates.contribution')}: {fmt.number(c, 1)} / {fmt.number(s, 1)}"
+            for u, v, c, s in zip(df["unit_name"], df[name], df[f"c_{name}"], df["score"], strict=True)
+        ]
+        fig.add_bar(
+            x=df[f"c_{name}"],
+            y=ticks,
+            orientation="h",
+            name=t(f"candidates.input.{name}"),
+            marker_color=TARGETING_COLOURS[name],
+            hovertext=hover,
+            hoverinfo="text",
+            customdata=list(df["unit_id"]),
+        )
+    fig.add_scatter(
+        x=df["score"],
+        y=ticks,
+        mode="text",
+        text=[fmt.number(s, 1) for s in df["score"]],
+        textposition="middle right",
+        hoverinfo="skip",
+        showlegend=False,
+        cliponaxis=False,
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
+    fig.update_xaxes(range=[0, max(100.0, float(df["score"].max()) * 1.12)])
+    return _layout(fig, title, context, t("candidates.axis"), None, height=max(360, 110 + 34 * len(df)))
+
+
+def plan_quarters(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
+    """Planned inspections per quarter by outcome (done on time, done late, overdue, not yet due),
+    with the unplanned inspections of the quarter beside them."""
+    if df.empty or df[["planned", "unplanned"]].to_numpy().sum() == 0:
+        return None
+    fig = go.Figure()
+    x = [f"{t('plan.quarter_short')} {fmt.ROMAN[int(q)]}" for q in df["quarter"]]
+    for state in ("done_on_time", "done_late", "overdue", "pending"):
+        fig.add_bar(
+            x=x,
+            y=df[state],
+            name=label("plan_status", state),
+            marker_color=color("plan_status", state),
+            offsetgroup="plan",
+            hovertext=[f"{label('plan_status', state)}: {fmt.number(v)}" for v in df[state]],
+            hoverinfo="text",
+        )
+    fig.add_bar(
+        x=x,
+        y=df["unplanned"],
+        name=label("plan_status", "unplanned"),
+        marker_color=color("plan_status", "unplanned"),
+        offsetgroup="unplanned",
+        hovertext=[f"{label('plan_status', 'unplanned')}: {fmt.number(v)}" for v in df["unplanned"]],
+        hoverinfo="text",
+    )
+    fig.update_layout(barmode="stack")
+    if df[["planned", "unplanned"]].to_numpy().max() <= 10:
+        fig.update_yaxes(dtick=1, tickformat=",d")
+    return _layout(fig, title, context, t("plan.axis_quarter"), t("axis.inspections"))

@@ -153,3 +153,34 @@ def _write(ws, row: int, col: int, v: object, date_fmt, time_fmt) -> None:
         ws.write(row, col, v.item())
     else:
         ws.write_string(row, col, str(v))
+
+
+# --- candidates for unannounced inspection (issue 17) ----------------------------------------
+
+CANDIDATE_PCT = ("overdue_rate", "trend")
+
+
+def candidates_frame(table: pd.DataFrame, inputs: list[str]) -> pd.DataFrame:
+    """The ranked candidates (cchc.core.targeting) as the inspection team's list: rank, agency,
+    level, score, each input (numbers stay numbers, rates in %), each input's contribution, the
+    last inspection and whether it was recent. Headers in the UI language."""
+    return pd.DataFrame(
+        {
+            t("candidates.col_rank"): table["rank"],
+            t("col.unit_name"): table["unit_name"],
+            t("col.unit_level"): [label("level", v) for v in table["unit_level"]],
+            t("candidates.col_score"): table["score"].round(1),
+            **{
+                t(f"candidates.input.{n}") + (" (%)" if n in CANDIDATE_PCT else ""): (
+                    (100 * table[n]).round(1) if n in CANDIDATE_PCT else table[n].round(1)
+                )
+                for n in inputs
+            },
+            **{
+                f"{t('candidates.contribution')}: {t(f'candidates.input.{n}')}": table[f"c_{n}"].round(1)
+                for n in inputs
+            },
+            t("candidates.col_last"): table["last_inspected_on"],
+            t("candidates.col_recent"): [t("common.yes") if r else t("common.no") for r in table["recent"]],
+        }
+    )

@@ -1,3 +1,3 @@
-from etl.cli import main
+from etl.plan_cli import main  # etl.cli plus the inspection plan (issue 17)
 
 main()

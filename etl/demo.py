@@ -1974,6 +1974,8 @@ def _inspections(ctx: _Context, out_dir: Path) -> Path:
     var = rng.integers(0, 1 << 30, n)
     fvar = rng.integers(0, 1 << 30, f)
 
+    _plans(ctx, out_dir, day, itype, ag)
+
     wb = xlsxwriter.Workbook(
         str(out_dir / "05_kiem_tra_cong_vu.xlsx"),
         {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False},
@@ -2076,6 +2078,123 @@ def _inspections(ctx: _Context, out_dir: Path) -> Path:
         layout(r + 1 + k, cells)
     wb.close()
     return out_dir / "05_kiem_tra_cong_vu.xlsx"
+
+
+# ---------------------------------------------------------------- the annual inspection plan
+
+PLAN_HEADER = [
+    "STT",
+    "Năm",
+    "Quý",
+    "Tháng",
+    "Hình thức kiểm tra",
+    "Đơn vị chủ trì",
+    "Cơ quan được kiểm tra",
+    "Nội dung kiểm tra",
+]
+PLAN_WIDTHS = [6, 8, 6, 7, 18, 22, 40, 60]
+PLAN_TOPICS = [
+    "Việc chấp hành kỷ luật, kỷ cương hành chính, giờ giấc làm việc",
+    "Thực hiện quy tắc ứng xử, văn hóa công sở",
+    "Giải quyết thủ tục hành chính tại bộ phận một cửa",
+    "Công tác tiếp nhận, xử lý phản ánh, kiến nghị của người dân",
+    "Thực hiện nhiệm vụ cải cách hành chính năm {year}",
+    "Việc đeo thẻ công chức, niêm yết công khai thủ tục hành chính",
+]
+_PLAN_TYPES = {0: "Theo kế hoạch", 2: "Tự kiểm tra", 3: "Phối hợp"}
+_PLAN_LEAD = {0: "Sở Nội vụ", 3: "Thanh tra tỉnh"}
+PLAN_DONE_IN_PLAN = 0.8  # share of planned / joint / self inspections that are in the plan
+PLAN_LATE = 0.25  # of those, share planned for an earlier quarter than the one they were held in
+PLAN_NOT_DONE = 0.2  # extra plan rows (per planned inspection) with no inspection behind them
+
+
+def _plan_valid(u: _Units, i: int, on: date) -> bool:
+    vf, vt = u.valid_from[i], u.valid_to[i]
+    return (vf is None or vf <= on) and (vt is None or on <= vt)
+
+
+def _plans(ctx: _Context, out_dir: Path, day: np.ndarray, itype: np.ndarray, ag: np.ndarray) -> list[Path]:
+    """One plan workbook per year (08_ke_hoach_kiem_tra_<year>.xlsx), drawn from the inspections:
+    most planned / joint / self-inspections are in the plan of their quarter, some in an earlier
+    quarter (done late), some in no plan (unplanned), and extra rows were never done (overdue, or
+    not yet due in the current year). Loaded by `python -m etl plan` (etl/plan.py)."""
+    rng = np.random.default_rng([ctx.seed, 0x91A])
+    u = ctx.units
+    paths = []
+    years = day.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970
+    for year in sorted(set(years.tolist())):
+        rows: list[tuple[int, int, int, str, str]] = []  # quarter, month (0: none), type, lead, agency index
+        idx = np.flatnonzero((years == year) & (itype != 1))
+        for i in idx:
+            if rng.random() >= PLAN_DONE_IN_PLAN:
+                continue  # held, but not in the plan
+            held = _ddate(int(day[i]))
+            q = (held.month - 1) // 3 + 1
+            if q > 1 and rng.random() < PLAN_LATE:
+                earlier = int(rng.integers(1, q))
+                start = date(year, 3 * (earlier - 1) + 1, 1)
+                if _plan_valid(u, int(ag[i]), start) and (start >= REFORM_DATE) == (held >= REFORM_DATE):
+                    q = earlier
+            month = 0
+            if rng.random() < 0.3:  # some rows give the month instead of (as well as) the quarter
+                month = int(rng.integers(3 * (q - 1) + 1, 3 * q + 1))
+                if _ddate(int(day[i])) < date(year, month, 1):
+                    month = 0
+            rows.append((q, month, int(itype[i]), int(ag[i])))
+        n_extra = max(1, round(PLAN_NOT_DONE * len(idx)))
+        pool = [
+            k for k in range(len(u.valid_from)) if u.level[k] in (LEVEL_COMMUNE, LEVEL_DEPARTMENT) and u.recs[k]["pool"]
+        ]
+        for _ in range(n_extra):
+            q = int(rng.integers(1, 5))
+            start = date(year, 3 * (q - 1) + 1, 1)
+            due = date(year + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
+            ok = [k for k in pool if _plan_valid(u, k, start) and _plan_valid(u, k, due)]
+            if ok:
+                rows.append((q, 0, int(rng.choice([0, 0, 2, 3])), int(rng.choice(ok))))
+        if not rows:
+            continue
+        rows.sort(key=lambda r: (r[0], r[1], r[2], str(u.names[2, r[3]])))
+        path = out_dir / f"08_ke_hoach_kiem_tra_{year}.xlsx"
+        wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_urls": False})
+        wb.set_properties({"author": "Sở Nội vụ", "created": datetime.combine(ctx.today, datetime.min.time())})
+        title = wb.add_format({"bold": True, "align": "center", "font_size": 13, "font_name": "Times New Roman"})
+        bold = wb.add_format({"bold": True, "align": "center", "font_name": "Times New Roman"})
+        head = wb.add_format(
+            {"bold": True, "border": 1, "text_wrap": True, "align": "center", "font_name": "Times New Roman"}
+        )
+        cell = wb.add_format({"border": 1, "font_name": "Times New Roman", "text_wrap": True})
+        ws = wb.add_worksheet(f"Kế hoạch {year}")
+        for c, w in enumerate(PLAN_WIDTHS):
+            ws.set_column(c, c, w)
+        last = len(PLAN_HEADER) - 1
+        ws.merge_range(0, 0, 0, 2, "UBND TỈNH THÁI NGUYÊN", bold)
+        ws.merge_range(0, 4, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
+        ws.merge_range(1, 0, 1, 2, "SỞ NỘI VỤ", bold)
+        ws.merge_range(1, 4, 1, last, "Độc lập - Tự do - Hạnh phúc", bold)
+        ws.merge_range(3, 0, 3, last, f"KẾ HOẠCH KIỂM TRA CÔNG VỤ, KIỂM TRA CẢI CÁCH HÀNH CHÍNH NĂM {year}", title)
+        ws.write_row(5, 0, PLAN_HEADER, head)
+        r = 6
+        for n, (q, month, t, k) in enumerate(rows, start=1):
+            lead = _PLAN_LEAD.get(t, u.recs[k]["name"])
+            topic = PLAN_TOPICS[int(rng.integers(len(PLAN_TOPICS)))].format(year=year)
+            values = [n, year, fmt_roman(q), month or "", _PLAN_TYPES[t], lead, str(u.names[2, k]), topic]
+            for c, v in enumerate(values):
+                if isinstance(v, int):
+                    ws.write_number(r, c, v, cell)
+                elif v == "":
+                    ws.write_blank(r, c, None, cell)
+                else:
+                    ws.write_string(r, c, v, cell)
+            r += 1
+        ws.merge_range(r + 1, 4, r + 1, last, "GIÁM ĐỐC", bold)
+        wb.close()
+        paths.append(path)
+    return paths
+
+
+def fmt_roman(q: int) -> str:
+    return ["I", "II", "III", "IV"][q - 1]
 
 
 # ---------------------------------------------------------------- the dirty file

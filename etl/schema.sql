@@ -140,3 +140,25 @@ create table if not exists violations (
 alter table load_batches add column if not exists rows_footer integer;           -- total / signature rows at the end
 alter table load_batches add column if not exists content_withheld integer;      -- texts not stored: denunciation or kind unknown
 alter table load_batches add column if not exists rejections_not_stored integer; -- reasons past max_rejections_stored
+
+-- Issue 17: the annual public-service inspection plan (kế hoạch kiểm tra công vụ năm), one row per
+-- planned inspection or self-inspection report, loaded by `python -m etl plan` (etl/plan.py) with
+-- its own mapping (etl/mappings/plan/). Additive: no existing table changes.
+create table if not exists inspection_plans (
+    source varchar not null,              -- ID namespace of the plan mapping
+    plan_id varchar not null,             -- ID in the file (a bare row number becomes '<year>-<n>')
+    plan_year integer not null,
+    plan_quarter tinyint not null,        -- 1..4 (from the month when the file gives a month)
+    plan_month tinyint,                   -- 1..12 when the file gives a month, else null
+    period_start date not null,           -- first day of the planned quarter or month
+    due_date date not null,               -- last day of the planned quarter or month
+    inspection_type varchar not null,     -- codebook inspection_type: planned | joint | self
+    lead_unit varchar,
+    agency_id varchar not null,
+    agency_name_raw varchar,
+    topic_masked varchar,                 -- free text with phones, ID numbers and e-mails masked
+    row_hash varchar not null,
+    first_batch_id integer not null,
+    last_batch_id integer not null,
+    primary key (source, plan_id)
+);

@@ -73,3 +73,6 @@ if not worst.empty:
 st.subheader(t("overview.violations"))
 vio = data.violations_by(f, period, by_unit=False)
 blocks.bars_by_code(vio, "violation_category", t("overview.violations_title"), where, key="overview_violations")
+
+st.subheader(t("map.overview_title"))
+blocks.overview_map(ctx)

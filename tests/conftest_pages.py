@@ -504,6 +504,48 @@ REJECTED = [
 ]
 
 
+def plan_rows() -> list[dict]:
+    """Annual plan rows (issue 17) drawn from the fixture inspections: every planned, joint or
+    self-inspection of a year is in the plan of its quarter, every third one of an earlier quarter
+    (done late), every fifth in no plan (unplanned); two rows per year were never done."""
+    inspections, _ = inspection_rows()
+    out = []
+    for k, ins in enumerate(i for i in inspections if i["inspection_type"] != "unannounced"):
+        if k % 5 == 4:
+            continue
+        day = ins["inspected_on"]
+        q = (day.month - 1) // 3 + 1
+        if k % 3 == 2 and q > 1 and not (day >= MERGER > date(day.year, 3 * (q - 2) + 1, 1)):
+            q -= 1
+        out.append(_plan(day.year, q, ins["inspection_type"], ins["agency_id"], f"KH-{k:03d}"))
+    for year in sorted({i["inspected_on"].year for i in inspections}):
+        out.append(_plan(year, 2, "planned", "so:xay-dung", f"KH-{year}-X1"))
+        out.append(_plan(year, 4, "self", "so:noi-vu", f"KH-{year}-X2"))
+    return out
+
+
+def _plan(year: int, q: int, itype: str, agency: str, plan_id: str) -> dict:
+    start = date(year, 3 * (q - 1) + 1, 1)
+    due = date(year + (q == 4), 3 * q % 12 + 1, 1) - timedelta(days=1)
+    return {
+        "source": "khkt",
+        "plan_id": plan_id,
+        "plan_year": year,
+        "plan_quarter": q,
+        "plan_month": None,
+        "period_start": start,
+        "due_date": due,
+        "inspection_type": itype,
+        "lead_unit": "Sở Nội vụ",
+        "agency_id": agency,
+        "agency_name_raw": AGENCY_NAMES[agency],
+        "topic_masked": "Kỷ luật, kỷ cương hành chính",
+        "row_hash": f"p{plan_id}",
+        "first_batch_id": 2,
+        "last_batch_id": 2,
+    }
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     if not rows:
         return
@@ -537,6 +579,7 @@ def build_warehouse(path: Path, complaints: list[dict] | None = None) -> Path:
     inspections, violations = inspection_rows()
     _insert(con, "inspections", inspections)
     _insert(con, "violations", violations)
+    _insert(con, "inspection_plans", plan_rows())
     _insert(con, "load_batches", [dict(zip(BATCH_COLUMNS, b, strict=True)) for b in BATCHES])
     _insert(con, "rejected_rows", [dict(zip(REJECTED_COLUMNS, r, strict=True)) for r in REJECTED])
     con.close()

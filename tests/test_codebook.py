@@ -31,6 +31,7 @@ SECTIONS = (
     "age_bucket",
     "file_kind",
     "rejection_type",
+    "plan_status",
 )
 
 

@@ -15,7 +15,7 @@ import pytest
 from cchc import exports
 from cchc.core import ALL, GRAINS, Filters, Scope, compute, queries, ranking
 from cchc.core.periods import months_window
-from tests.conftest_pages import CURRENT_ID, LOAD_DATE, TODAY, expected, frames
+from tests.conftest_pages import CURRENT_ID, LOAD_DATE, TODAY, expected, frames, plan_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNE = "xa:05776@2025-07-01"
@@ -178,6 +178,22 @@ def _scope_batches() -> set[int]:
     return set(rows["first_batch_id"]) | set(rows["last_batch_id"])
 
 
+PLAN_FUNCTIONS = ("plan_status", "plan_unplanned", "plan_by_quarter", "plan_by_agency", "plan_self_reports")
+
+
+def _plan_case(name: str):
+    def run():
+        from cchc.core.periods import Period
+
+        p = Period(date(2025, 1, 1), date(2025, 12, 31), "year", as_of=TODAY)
+        fn = getattr(queries, name)
+        scoped, unscoped = fn(Filters(), p, scope=SCOPE), fn(_as_agency(Filters()), p, scope=ALL)
+        assert len(unscoped) > 0 or name == "plan_self_reports"  # the fixture plans the commune
+        return scoped, unscoped
+
+    return run
+
+
 CASES = {
     "headline": _filter_case("headline"),
     "by_unit": _filter_case("by_unit"),
@@ -242,6 +258,20 @@ CASES = {
     "load_batches": lambda: (
         queries.load_batches(scope=SCOPE),
         _frame_rows(queries.load_batches(scope=ALL), "batch_id", _scope_batches()),
+    ),
+    "map_units": _filter_case("map_units", "received", True),
+    "candidates": _filter_case("candidates"),
+    **{name: _plan_case(name) for name in PLAN_FUNCTIONS},
+    "plan_years": lambda: (
+        queries.plan_years(scope=SCOPE),
+        pd.DataFrame(
+            [r for r in plan_rows() if (CURRENT_ID[r["agency_id"]] or r["agency_id"]) == COMMUNE],
+        )
+        .groupby("plan_year")
+        .size()
+        .rename("rows")
+        .reset_index()
+        .sort_values("plan_year", ascending=False),
     ),
     # Rejected rows name no unit in the fixture: an agency sees none of them (fail closed).
     "rejected_rows": lambda: (len(queries.rejected_rows(None, 100, 0, scope=SCOPE)), 0),

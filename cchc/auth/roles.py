@@ -14,17 +14,21 @@ ALL_PAGES = (
     "kiem-tra",
     "xep-hang",
     "ho-so",
+    "dia-ban",
+    "ke-hoach",
+    "doi-tuong",
+    "bao-cao",
     "tra-cuu",
     "du-lieu",
-    "bao-cao",
     "quan-tri",
 )
 _PAGES = {
     # every chart, ranking and report; no row-level explorer, no data page (rows, upload)
     "leadership": set(ALL_PAGES) - {"tra-cuu", "du-lieu", "quan-tri"},
     "analyst": set(ALL_PAGES) - {"quan-tri"},
-    # every page, for their own units only (the scope)
-    "agency": set(ALL_PAGES) - {"quan-tri"},
+    # every page, for their own units only (the scope); not the list of candidates for
+    # unannounced inspection, which an inspected agency must not see
+    "agency": set(ALL_PAGES) - {"quan-tri", "doi-tuong"},
     "admin": set(ALL_PAGES),
 }
 _ACTIONS = {

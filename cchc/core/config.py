@@ -52,3 +52,18 @@ def nearly_due_days() -> int:
 
 def min_volume() -> int:
     return int(ranking()["min_volume"])
+
+
+DEFAULT_TARGETING: dict[str, Any] = {
+    "weights": {"conduct_per_1000": 0.5, "overdue_rate": 0.5},
+    "trend_quarters": 4,
+    "recent_days": 180,
+    "never_inspected_days": 1095,
+    "top": 20,
+}
+
+
+@lru_cache(maxsize=1)
+def targeting() -> dict[str, Any]:
+    """Candidates for unannounced inspection: config/targeting.yaml."""
+    return _load("targeting.yaml", DEFAULT_TARGETING)

@@ -45,6 +45,9 @@ class Measure:
 ON_TIME = "is_resolved and resolved_date <= due_date"
 LATE = "is_resolved and resolved_date > due_date"
 RATED = "is_resolved and due_date is not null"
+# Complaint categories about officials' conduct (codebook section category).
+CONDUCT_CATEGORIES = ("harassment", "causing_trouble", "delay", "attitude")
+CONDUCT = ", ".join(f"'{c}'" for c in CONDUCT_CATEGORIES)
 
 MEASURES: dict[str, Measure] = {
     m.name: m
@@ -317,6 +320,28 @@ MEASURES: dict[str, Measure] = {
             "Remedy pending",
             "Vi phạm chưa khắc phục, chưa đến hạn khắc phục.",
             "Findings not yet remedied, deadline not yet passed.",
+        ),
+        Measure(
+            "remedy_open",
+            "violations",
+            "count_if(remedied_on is null or remedied_on > ref_date)",
+            "count",
+            False,
+            "Chưa khắc phục",
+            "Not yet remedied",
+            "Vi phạm chưa khắc phục tính đến cuối kỳ (trong hạn hoặc đã quá hạn khắc phục).",
+            "Findings not remedied by the end of the period (within or past the remedy deadline).",
+        ),
+        Measure(
+            "conduct_received",
+            "complaints",
+            f"count_if(is_received and category in ({CONDUCT}))",
+            "count",
+            None,
+            "Phản ánh về tác phong cán bộ",
+            "Complaints about officials' conduct",
+            "Tiếp nhận trong kỳ thuộc nhóm nhũng nhiễu, gây phiền hà, chậm trễ, thái độ ứng xử.",
+            "Received in the period about harassment, causing trouble, delay or attitude.",
         ),
         Measure(
             "remedied_on_time_rate",

@@ -406,3 +406,67 @@ def rejected_summary(*, scope: Scope) -> pd.DataFrame:
 from rejected_rows group by all
 order by batch_id desc, rows desc"""
     return _run(sql, [], scope)
+
+
+# --- where and whom to inspect (issue 17) --------------------------------------------------
+
+
+def map_units(f: Filters, period: Period, measure: str, per_capita: bool = True, *, scope: Scope) -> pd.DataFrame:
+    """Per unit of today (communes and wards for the map, departments for the bar beside it): one
+    measure rolled up through the crosswalk, the count behind it, population, value per 10 000
+    inhabitants, the value coloured and whether the unit is below the minimum volume."""
+    from cchc.core import places
+
+    return places.map_frame(f, period, measure, per_capita, scope=scope)
+
+
+def candidates(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Candidates for unannounced inspection: every input measure, each input's contribution to
+    the score (weights in config/targeting.yaml), rank within level, recently inspected or not."""
+    from cchc.core import targeting
+
+    return targeting.candidates(f, period, scope=scope)
+
+
+def plan_status(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """The plan rows of the year (period = the plan year, as of its last counted day), each with
+    its outcome (done on time, done late, overdue, pending) and the inspection paired with it."""
+    from cchc.core import plan
+
+    return plan.matched(f, period, scope=scope)[0]
+
+
+def plan_unplanned(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Inspections of the plan year that pair with no plan row: unplanned (planned, joint, self)
+    and unannounced."""
+    from cchc.core import plan
+
+    return plan.matched(f, period, scope=scope)[1]
+
+
+def plan_by_quarter(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Plan against done per quarter of the plan year."""
+    from cchc.core import plan
+
+    return plan.by_quarter(f, period, scope=scope)
+
+
+def plan_by_agency(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Plan against done per unit of today, most overdue first."""
+    from cchc.core import plan
+
+    return plan.by_agency(f, period, scope=scope)
+
+
+def plan_self_reports(f: Filters, period: Period, *, scope: Scope) -> pd.DataFrame:
+    """Self-inspection reports owed by the plan, per unit: submitted, late, missing, not yet due."""
+    from cchc.core import plan
+
+    return plan.self_reports(f, period, scope=scope)
+
+
+def plan_years(*, scope: Scope) -> pd.DataFrame:
+    """Plan years loaded, latest first."""
+    from cchc.core import plan
+
+    return plan.years(scope=scope)

@@ -89,13 +89,25 @@ _SCOPED_TABLES = (
         "select v.* from src.violations v semi join inspections i "
         "on i.source = v.source and i.inspection_id = v.inspection_id",
     ),
+    ("inspection_plans", "select * from src.inspection_plans where agency_id in (select agency_id from scope_units)"),
 )
+
+# Tables a warehouse older than the ETL that creates them lacks: the read side sees them empty
+# (the ETL adds them on its next load).
+_EMPTY_IF_MISSING = {
+    "inspection_plans": """create table memory.main.inspection_plans (
+    source varchar, plan_id varchar, plan_year integer, plan_quarter tinyint, plan_month tinyint,
+    period_start date, due_date date, inspection_type varchar, lead_unit varchar, agency_id varchar,
+    agency_name_raw varchar, topic_masked varchar, row_hash varchar, first_batch_id integer,
+    last_batch_id integer)""",
+}
 
 
 def _scoped_batches_sql(has_agency_column: bool) -> list[tuple[str, str]]:
     batches = """select * from src.load_batches where batch_id in (
         select first_batch_id from complaints union select last_batch_id from complaints
-        union select first_batch_id from inspections union select last_batch_id from inspections)"""
+        union select first_batch_id from inspections union select last_batch_id from inspections
+        union select first_batch_id from inspection_plans union select last_batch_id from inspection_plans)"""
     # Rejected rows carry the unit their agency cell matched, when it matched; a row that names
     # no unit of the scope belongs to nobody in it (fail closed).
     rejected = (
@@ -116,17 +128,31 @@ def _open(path: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
         for (name,) in names:
             con.execute(f'create view memory.main."{name}" as select * from wh.main."{name}"')
         con.execute("create view memory.main.scope_units as select agency_id from wh.main.agencies")
+        _add_missing(con, {name for (name,) in names})
         return _locked(con)
     ids = list(scope.agency_ids or ())
     con.execute("attach ? as src (read_only)", [str(path)])
     try:
         cols = {r[0] for r in con.execute("select column_name from (describe src.rejected_rows)").fetchall()}
+        present = {
+            r[0] for r in con.execute("select table_name from duckdb_tables() where database_name = 'src'").fetchall()
+        }
         for name, select in [*_SCOPED_TABLES, *_scoped_batches_sql("agency_id" in cols)]:
+            if name in _EMPTY_IF_MISSING and name not in present:
+                continue
             params = [ids, ids] if name == "scope_units" else []
+            if name == "load_batches":
+                _add_missing(con, present)
             con.execute(f"create table memory.main.{name} as {select}", params)
     finally:
         con.execute("detach src")
     return _locked(con)
+
+
+def _add_missing(con: duckdb.DuckDBPyConnection, present: set[str]) -> None:
+    for name, ddl in _EMPTY_IF_MISSING.items():
+        if name not in present:
+            con.execute(ddl)
 
 
 def _locked(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -34,3 +34,10 @@ def bars_by_code(df: pd.DataFrame, section: str, title: str, context: str, key: 
         df,
         key=key,
     )
+
+
+def overview_map(ctx) -> None:
+    """The overview's small map of communes and wards (issue 17; the large one is pages/10_dia_ban.py)."""
+    from cchc.web import maps
+
+    maps.small_map(ctx)

@@ -22,9 +22,12 @@ PAGES = (
     PageSpec("pages/4_kiem_tra.py", "page.inspections", ":material/fact_check:", "kiem-tra"),
     PageSpec("pages/5_xep_hang.py", "page.ranking", ":material/leaderboard:", "xep-hang"),
     PageSpec("pages/6_ho_so.py", "page.profile", ":material/domain:", "ho-so"),
+    PageSpec("pages/10_dia_ban.py", "map.title", ":material/map:", "dia-ban"),
+    PageSpec("pages/11_ke_hoach.py", "plan.title", ":material/event_note:", "ke-hoach"),
+    PageSpec("pages/12_doi_tuong.py", "candidates.title", ":material/target:", "doi-tuong"),
+    PageSpec("pages/9_bao_cao.py", "page.report", ":material/description:", "bao-cao"),
     PageSpec("pages/7_tra_cuu.py", "page.explorer", ":material/table_view:", "tra-cuu"),
     PageSpec("pages/8_du_lieu.py", "page.data", ":material/upload_file:", "du-lieu"),
-    PageSpec("pages/9_bao_cao.py", "page.report", ":material/description:", "bao-cao"),
     PageSpec("pages/99_quan_tri.py", "page.admin", ":material/admin_panel_settings:", "quan-tri"),
 )
 _BY_TITLE = {p.title_key: p for p in PAGES}

@@ -26,6 +26,10 @@ PAGES = {
     "tra-cuu": "tra-cuu",
     "du-lieu": "du-lieu",
     "quan-tri": "quan-tri",
+    "dia-ban": "dia-ban",
+    "ke-hoach": "ke-hoach",
+    "doi-tuong": "doi-tuong",
+    "bao-cao": "bao-cao",
 }
 
 # Counts a script run each time the app goes into "running", so that a test can wait for the
@@ -193,7 +197,8 @@ def plotly_charts(page: Page) -> list[dict]:
         const marks = gd ? gd.querySelectorAll(
           '.bars path, .scatterlayer .trace path.js-line, .scatterlayer .point, '
           + '.heatmaplayer image, .boxlayer path.box, .pielayer .slice path, '
-          + '.scatterlayer .trace path.js-fill, .violinlayer path').length : 0;
+          + '.scatterlayer .trace path.js-fill, .violinlayer path, '
+          + '.choroplethlayer path.choroplethlocation').length : 0;
         const box = gd ? gd.getBoundingClientRect() : {width: 0, height: 0};
         // titles, axis titles, legend and colour-bar texts cut off at the chart's edges
         const clipped = gd ? [...gd.querySelectorAll('.infolayer text, .xtitle, .ytitle')]

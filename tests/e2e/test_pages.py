@@ -78,6 +78,13 @@ PAGES = {
             re.compile(r"Tải Excel \(\d{1,3}(\.\d{3})+ dòng\)"),
         ),
     ),
+    "dia-ban": Expect("Địa bàn", charts=2),
+    "ke-hoach": Expect(
+        "Kế hoạch kiểm tra",
+        charts=1,
+        cards={"Trong kế hoạch": b.VI_COUNT, "Đã thực hiện": b.VI_COUNT, "Ngoài kế hoạch": b.VI_COUNT},
+    ),
+    "doi-tuong": Expect("Đối tượng kiểm tra đột xuất", charts=1),
     "du-lieu": Expect(
         "Dữ liệu",
         text=(re.compile(r"Hiện \d{1,3}(\.\d{3})* trên \d{1,3}(\.\d{3})* dòng bị loại"),),

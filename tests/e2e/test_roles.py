@@ -18,6 +18,10 @@ MENU = {
     "ho-so": "Hồ sơ cơ quan",
     "tra-cuu": "Tra cứu",
     "du-lieu": "Dữ liệu",
+    "bao-cao": "Báo cáo",
+    "dia-ban": "Địa bàn",
+    "ke-hoach": "Kế hoạch kiểm tra",
+    "doi-tuong": "Đối tượng kiểm tra đột xuất",
     "quan-tri": "Quản trị",
 }
 REFUSED = "Vai trò của bạn không được mở trang này."
