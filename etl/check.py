@@ -200,6 +200,8 @@ def _check_batches(con, db: Path, report: Report) -> list[dict]:
         for t in ("complaints", "inspections", "violations")
     }
     last = dict(_rows(con, "select last_batch_id, count(*) from complaints group by 1"))
+    has_plans = _one(con, "select count(*) from duckdb_tables() where table_name = 'inspection_plans'") > 0
+    plans = dict(_rows(con, "select first_batch_id, count(*) from inspection_plans group by 1")) if has_plans else {}
     for b in batches:
         bid, name = b["batch_id"], b["file_name"]
         where_vi, where_en = f"Lô {bid} ({name})", f"Batch {bid} ({name})"
@@ -245,6 +247,15 @@ def _check_batches(con, db: Path, report: Report) -> list[dict]:
                     f" inspections and {n_v} violations of this batch",
                 )
             wrong = first["complaints"].get(bid, 0)
+        elif b["kind"] == "plan":
+            n_plan = plans.get(bid, 0)
+            if n_plan != b["rows_loaded"]:
+                report.error(
+                    "batch-count",
+                    f"{where_vi}: lịch sử ghi {b['rows_loaded']} dòng kế hoạch mới, kho có {n_plan} của lô này",
+                    f"{where_en}: load history says {b['rows_loaded']} new plan rows, the warehouse holds {n_plan}",
+                )
+            wrong = sum(first[t].get(bid, 0) for t in ("complaints", "inspections", "violations"))
         else:
             report.error("batch-kind", f"{where_vi}: loại '{b['kind']}' lạ", f"{where_en}: unknown kind '{b['kind']}'")
             wrong = 0
@@ -325,7 +336,13 @@ ORPHANS = [
 
 
 def _check_orphans(con, report: Report) -> None:
-    for code, vi, en, t, col, where in ORPHANS:
+    tables = {r[0] for r in _rows(con, "select table_name from duckdb_tables()")}
+    plan_orphans = [
+        (code, vi, en, "inspection_plans", col, _NO_BATCH.format(col=col))
+        for code, vi, en, t, col, _ in ORPHANS[:2]
+        if "inspection_plans" in tables
+    ]
+    for code, vi, en, t, col, where in [*ORPHANS, *plan_orphans]:
         n = _one(con, f"select count(*) from {t} where {where}")
         if n:
             ids = _ids([r[0] for r in _rows(con, f"select distinct {col} from {t} where {where} order by 1 limit 6")])

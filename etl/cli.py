@@ -291,7 +291,12 @@ def rebuild(db: Path | None, target: Path) -> None:
             )
             code = 2
             continue
-        code = max(code, run_load([file_path], target, kind, mapping_path, as_json=False, names=[name]))
+        if kind == "plan":  # annual inspection plans have their own loader (etl/plan.py)
+            from etl.plan_cli import run_plan
+
+            code = max(code, run_plan([file_path], target, mapping_path, as_json=False, names=[name]))
+        else:
+            code = max(code, run_load([file_path], target, kind, mapping_path, as_json=False, names=[name]))
     sys.exit(code)
 
 

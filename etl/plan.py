@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from cchc import codebook
-from etl import warehouse
+from etl import manifest, warehouse
 from etl.agencies import AgencyMatcher, write_reference
 from etl.errors import MappingError, Rejection, UnreadableFile, reject
 from etl.privacy import mask_text
@@ -331,6 +331,7 @@ def _archive(path: Path, sha: str, db: Path, sub: str = "") -> str:
     if not target.exists():
         tmp = target.with_name(target.name + f".part-{os.getpid()}")
         shutil.copyfile(path, tmp)
+        os.chmod(tmp, 0o600)  # readable by the service user only, like every archived file
         os.replace(tmp, target)
     return str(target.relative_to(db.parent))
 
@@ -371,6 +372,7 @@ def load_plan(
         layout = find_header(path, m)
         with warehouse.working_copy(db) as con:
             _load_into(con, path, db, m, layout, result, today)
+        manifest.sync(db)  # the archive's batch list, which rebuilds a damaged warehouse
     return result
 
 

@@ -1,7 +1,7 @@
 """`python -m etl plan FILE…`: load annual inspection plans, added to the ETL's command line
 without changing etl/cli.py. `demo` also loads the plan workbooks the demo generator writes
-(08_ke_hoach_kiem_tra_<year>.xlsx); `rebuild` replays archived plan files through this loader
-instead of the export loader."""
+(08_ke_hoach_kiem_tra_<year>.xlsx); `rebuild` (etl/cli.py) replays archived plan files through
+run_plan, in batch order."""
 
 from __future__ import annotations
 
@@ -89,33 +89,4 @@ def _wrap_demo(command: click.Command) -> None:
     command.callback = demo
 
 
-def _wrap_rebuild(command: click.Command) -> None:
-    original = command.callback
-
-    @functools.wraps(original)
-    def rebuild(**kwargs):
-        import etl.status as status
-
-        everything = status.archived_batches
-        plans: list[tuple[Path, Path, str, str]] = []
-
-        def exports_only(db):
-            batches = everything(db)
-            plans.extend(b for b in batches if b[2] == "plan")
-            return [b for b in batches if b[2] != "plan"]
-
-        status.archived_batches = exports_only
-        try:
-            code = _exit_code(original, **kwargs)
-        finally:
-            status.archived_batches = everything
-        target = Path(kwargs["target"]).resolve()
-        for file_path, mapping_path, _kind, name in plans:
-            code = max(code, run_plan([file_path], target, mapping_path, as_json=False, names=[name]))
-        sys.exit(code)
-
-    command.callback = rebuild
-
-
 _wrap_demo(main.commands["demo"])
-_wrap_rebuild(main.commands["rebuild"])
