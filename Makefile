@@ -35,8 +35,9 @@ $(DB):
 # export loads; writes its figures to docs/reliability.md. The 1M demo is built once (~3-10 min).
 BENCH_DB := data/bench/warehouse.duckdb
 
-bench: install browser $(BENCH_DB)  ## Load test: 20 sessions x 60 s on the 1M demo during a load
+bench: install browser $(BENCH_DB)  ## Load test (20 sessions x 60 s during a load) and report time, on the 1M demo
 	$(BIN)/python bench/loadtest.py --db $(BENCH_DB)
+	$(BIN)/python bench/report_time.py --db $(BENCH_DB) --repeat 2
 
 $(BENCH_DB):
 	$(BIN)/python -m etl demo --scale 10 --db $(BENCH_DB)
