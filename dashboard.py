@@ -39,9 +39,9 @@ if user is None:
 with st.sidebar:
     for key in roles.pages_for(user.role):
         st.page_link(pages[key])
-signin.sidebar(user)
 
 filters = sidebar.sidebar()
+signin.sidebar(user)  # who is signed in and the sign-out button, below the filters
 session.sync_url(filters)
 session.set_context(filters)
 try:

@@ -123,11 +123,13 @@ class PlanLayout:
     columns: dict[int, str]  # column index -> canonical name
     headers: dict[str, str]  # canonical name -> header as written
     rows: object  # iterator of (row number, cells) after the header
+    reader: object = None  # the sheets' reader: alive while the rows are read (closing it ends the child)
 
 
 def find_header(path: Path, m: PlanMapping) -> PlanLayout:
     """The first row (of the first sheet that has one) holding every required header."""
-    for sheet in open_sheets(path):
+    reader = open_sheets(path)
+    for sheet in reader:
         seen = []
         for number, cells in sheet.rows:
             seen.append(number)
@@ -140,7 +142,7 @@ def find_header(path: Path, m: PlanMapping) -> PlanLayout:
                 for i, name in found.items():
                     if name not in headers:
                         columns[i], headers[name] = name, str(cells[i])
-                return PlanLayout(number, columns, headers, sheet.rows)
+                return PlanLayout(number, columns, headers, sheet.rows, reader)
             if len(seen) >= HEADER_SEARCH_ROWS:
                 break
     expected = ", ".join(m.columns[c][0] for c in m.required)
@@ -370,8 +372,12 @@ def load_plan(
                 result.rows_unchanged, result.already_loaded = rows_in - rejected, True
                 return result
         layout = find_header(path, m)
-        with warehouse.working_copy(db) as con:
-            _load_into(con, path, db, m, layout, result, today)
+        try:
+            with warehouse.working_copy(db) as con:
+                _load_into(con, path, db, m, layout, result, today)
+        finally:
+            if hasattr(layout.reader, "close"):
+                layout.reader.close()
         manifest.sync(db)  # the archive's batch list, which rebuilds a damaged warehouse
     return result
 
