@@ -22,23 +22,11 @@ from pathlib import Path
 import openpyxl
 import xlwt
 
+from tests.etl_files import PAKN_HEADER
+
 HERE = Path(__file__).resolve().parent / "data" / "hostile"
 NEW = "UBND phường Phan Đình Phùng"
-HEADER = [
-    "Mã phản ánh",
-    "Ngày tiếp nhận",
-    "Kênh tiếp nhận",
-    "Loại đơn",
-    "Lĩnh vực",
-    "Họ và tên",
-    "Số điện thoại",
-    "Địa chỉ",
-    "Nội dung",
-    "Cơ quan được giao xử lý",
-    "Hạn xử lý",
-    "Ngày hoàn thành",
-    "Trạng thái",
-]
+HEADER = PAKN_HEADER  # the hotline export the loader knows (tests/etl_files.py)
 INSPECTION_HEADER = [
     "Mã đợt kiểm tra",
     "Ngày kiểm tra",
