@@ -14,6 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from cchc.core import summary
 from cchc.rules import is_on_time
 from etl import archive, manifest, warehouse
 from etl.agencies import AgencyMatcher, write_reference
@@ -1102,6 +1103,7 @@ def _load_into(
         result.batch_id = batch_id
         archive_path = writer.publish()
         _record_batch(con, db, layout, result, str(archive_path.relative_to(db.parent)))
+        summary.record(con)  # the summary tables under the measures core, in the same transaction
         con.execute("commit")
     except BaseException:
         writer.discard()

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from cchc.core import measures as registry
-from cchc.core import rows, warehouse
+from cchc.core import rows, summary, warehouse
 from cchc.core.filters import Filters
 from cchc.core.periods import Period, reporting_months
 from cchc.core.warehouse import Scope
@@ -48,8 +48,11 @@ _FACTS = {"complaints": "complaint_facts", "inspections": "inspection_facts", "v
 _ALIAS = {"complaints": "c", "inspections": "i", "violations": "v"}
 
 
-def _source(measure: registry.Measure) -> str:
-    """The row model a measure is computed from (the place summary tables plug in)."""
+def _source(measure: registry.Measure, plan: dict[str, str] | None) -> str:
+    """Where a measure is computed from: its row model, or for complaint measures what
+    summary.plan() chose ('summary', 'hist', 'open', 'combined')."""
+    if measure.source == "complaints" and plan is not None:
+        return plan[measure.name]
     return measure.source
 
 
@@ -65,9 +68,14 @@ def period_specs(periods: Period | Mapping[object, Period], by: Sequence[str]) -
 
 
 def compute_sql(
-    names: Sequence[str] | None, filters: Filters, specs: list[rows.PeriodSpec], by: Sequence[str]
+    names: Sequence[str] | None,
+    filters: Filters,
+    specs: list[rows.PeriodSpec],
+    by: Sequence[str],
+    summaries: bool = False,
 ) -> tuple[str, list, list[str]]:
-    """The SQL of compute(): (sql, params, measure names)."""
+    """The SQL of compute(): (sql, params, measure names). `summaries`: the connection has the
+    summary tables (cchc/core/summary.py), which are then used where summary.plan() allows."""
     unknown = [g for g in by if g not in GRAINS]
     if unknown:
         raise ValueError(f"unknown grain(s): {unknown}; known: {sorted(GRAINS)}")
@@ -75,38 +83,71 @@ def compute_sql(
     missing = [n for n in wanted if n not in registry.MEASURES]
     if missing:
         raise ValueError(f"unknown measure(s): {missing}")
-    facts, params = rows.facts_sql(filters, specs)
+    need = summary.needed(wanted)
     group_cols = [c for g in by for c in GRAINS[g][1]]
     keys = ["period", *group_cols]
-    sources = [s for s in _FACTS if all(s in GRAINS[g][0] for g in by)]
+    allowed = [s for s in _FACTS if all(s in GRAINS[g][0] for g in by)]
     by_source: dict[str, list[registry.Measure]] = {s: [] for s in _FACTS}
     for m in registry.MEASURES.values():
-        if m.source != "derived":
-            by_source[_source(m)].append(m)
+        if m.source != "derived" and m.name in need:
+            by_source[m.source].append(m)
+    plan = None
+    if "complaints" in allowed and (by_source["complaints"] or group_cols):
+        plan = summary.plan([m.name for m in by_source["complaints"]], by, summaries)
+    open_rows = plan is not None and ("open" in plan.values() or "combined" in plan.values() or bool(group_cols))
+    if plan is not None and "combined" in plan.values():
+        for extra in ("received", "carried_over"):
+            plan.setdefault(extra, summary.plan([extra], by, summaries)[extra])  # type: ignore[index]
+    facts, params = rows.facts_sql(filters, specs, open_only=open_rows)
+    # (alias, row model or None for a summary CTE, measures it computes, whether its groups count)
+    aggs: list[tuple[str, str | None, list[str]]] = []
     ctes = []
-    for s in sources:
-        aggs = ",\n           ".join(f"{m.sql} as {m.name}" for m in by_source[s])
-        key_list = ", ".join(keys)
-        ctes.append(f"{_ALIAS[s]}_agg as (\n    select {key_list}, {aggs}\n    from {_FACTS[s]} group by all\n)")
+    for s in allowed:
+        ms = by_source[s]
+        if not ms and not group_cols:
+            continue
+        if s == "complaints" and plan is not None:
+            s_ctes, s_params, cols = summary.ctes(plan, filters, specs, keys, bool(group_cols))
+            ctes += s_ctes
+            params += s_params
+            for alias, names_ in cols.items():
+                aggs.append((alias, None, names_))
+            opened = [m for m in ms if plan.get(m.name) == "open"]
+            opened += [registry.MEASURES[n] for n in ("carried_over",) if plan.get(n) == "open" and n not in need]
+            if open_rows:
+                aggs.append(("co", "complaint_facts", [m.name for m in opened]))
+                expr = "".join(f", {m.sql} as {m.name}" for m in opened)
+                ctes.append(
+                    f"co_agg as (\n    select {', '.join(keys)}{expr}\n    from complaint_facts group by all\n)"
+                )
+            continue
+        alias = _ALIAS[s]
+        aggs.append((alias, _FACTS[s], [m.name for m in ms]))
+        expr = "".join(f", {m.sql} as {m.name}" for m in ms)
+        ctes.append(f"{alias}_agg as (\n    select {', '.join(keys)}{expr}\n    from {_FACTS[s]} group by all\n)")
     if group_cols:
-        key_rows = " union ".join(f"select {', '.join(keys)} from {_ALIAS[s]}_agg" for s in sources) or (
+        key_rows = " union ".join(f"select {', '.join(keys)} from {a}_agg" for a, _, _ in aggs) or (
             "select " + ", ".join(f"null as {k}" for k in keys) + " where false"
         )
     else:
         key_rows = "select period from periods"
     ctes.append(f"keys as ({key_rows})")
+    where_from = {n: a for a, _, names_ in aggs for n in names_}
     cols = []
-    for s in _FACTS:
-        for m in by_source[s]:
-            if s in sources:
-                expr = f"{_ALIAS[s]}.{m.name}"
-                cols.append(f"coalesce({expr}, 0)::bigint as {m.name}" if m.unit == "count" else f"{expr} as {m.name}")
-            else:
-                cols.append(f"null::double as {m.name}")
+    for m in registry.MEASURES.values():
+        if m.source == "derived" or m.name not in need:
+            continue
+        if m.name in where_from:
+            expr = f"{where_from[m.name]}.{m.name}"
+        elif plan is not None and plan.get(m.name) == "combined":
+            expr = "coalesce(cs.received, 0) + coalesce(co.carried_over, 0)"
+        else:
+            cols.append(f"null::double as {m.name}")
+            continue
+        cols.append(f"coalesce({expr}, 0)::bigint as {m.name}" if m.unit == "count" else f"{expr} as {m.name}")
     joins = "\n".join(
-        f"left join {_ALIAS[s]}_agg {_ALIAS[s]} on "
-        + " and ".join(f"{_ALIAS[s]}.{k} is not distinct from k.{k}" for k in keys)
-        for s in sources
+        f"left join {a}_agg {a} on " + " and ".join(f"{a}.{k} is not distinct from k.{k}" for k in keys)
+        for a, _, _ in aggs
     )
     unit_join, unit_cols = "", ""
     if "unit_id" in group_cols:
@@ -115,7 +156,7 @@ def compute_sql(
         )
         unit_join = "left join unit_info n on n.unit_id = k.unit_id"
         unit_cols = "n.unit_name, n.unit_short_name, " + ("" if "level" in by else "n.unit_level_ as unit_level, ")
-    derived = ",\n       ".join(f"{m.sql} as {m.name}" for m in registry.by_source("derived"))
+    derived = "".join(f",\n       {m.sql} as {m.name}" for m in registry.by_source("derived") if m.name in need)
     order = ", ".join(f"{k} nulls last" for k in keys)
     cte_text = ",\n".join(ctes)
     col_text = ",\n           ".join(cols)
@@ -128,8 +169,7 @@ joined as (
     {unit_join}
     {joins}
 )
-select *,
-       {derived}
+select *{derived}
 from joined
 order by {order}"""
     return sql, params, wanted
@@ -143,17 +183,20 @@ def compute(
     *,
     scope: Scope,
     path=None,
+    raw: bool = False,
 ) -> pd.DataFrame:
     """One row per period and group with the measures asked for (None: every measure).
 
     `periods`: one Period (labelled 'current'), or {label: Period}; with 'month' in `by`, one
     Period split into its reporting months. `scope` is required: the rows it cannot see are not
-    in the data the query runs on."""
+    in the data the query runs on. `raw=True` (or summary.forced_raw()) reads every measure from
+    the row models instead of the summary tables (the same numbers: tests/test_summary.py)."""
     if not isinstance(scope, Scope):
         raise TypeError("scope is required (cchc.core.ALL for the whole province)")
     by = tuple(by)
     specs = period_specs(periods, by)
-    sql, params, wanted = compute_sql(measures, filters, specs, by)
+    use = not raw and warehouse.has_summaries(scope, path)
+    sql, params, wanted = compute_sql(measures, filters, specs, by, summaries=use)
     out = warehouse.run(sql, params, scope=scope, path=path)
     if "month" in by:
         out["period"] = pd.to_datetime(out["period"], format="ISO8601")

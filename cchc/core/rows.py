@@ -102,8 +102,12 @@ def _periods_sql(specs: list[PeriodSpec]) -> tuple[str, list]:
     return f"periods(period, start_date, ref_date, near_date) as (values {rows})", params
 
 
-def facts_sql(f: Filters, specs: list[PeriodSpec]) -> tuple[str, list]:
-    """The CTEs periods, units, complaint_facts, inspection_facts, violation_facts (no `with`)."""
+def facts_sql(f: Filters, specs: list[PeriodSpec], open_only: bool = False) -> tuple[str, list]:
+    """The CTEs periods, units, complaint_facts, inspection_facts, violation_facts (no `with`).
+
+    open_only: complaint_facts holds only the rows carried over into a period or open at its
+    ref_date (every row where is_carried_over or is_open_at_ref; the measures of open items,
+    computed beside the summary tables: cchc/core/summary.py)."""
     if not specs:
         raise ValueError("at least one period")
     p_sql, p_params = _periods_sql(specs)
@@ -113,6 +117,13 @@ def facts_sql(f: Filters, specs: list[PeriodSpec]) -> tuple[str, list]:
     v_where, v_params = fact_where(f, "violations", "v")
     max_ref = max(s.ref for s in specs)
     min_start = min(s.start for s in specs)
+    open_join, open_where, open_params = "", "", []
+    if open_only:
+        open_join = "\n     and (c.received_date < p.start_date or coalesce(c.resolved_date > p.ref_date, c.is_open))"
+        open_where = (
+            "\n      and (c.received_date < ? or c.resolved_date > ? or (c.resolved_date is null and c.is_open))"
+        )
+        open_params = [max(s.start for s in specs), min(s.ref for s in specs)]
     sql = f"""{p_sql},
 {u_sql},
 complaint_base as (
@@ -132,12 +143,12 @@ complaint_base as (
       on c.received_date <= p.ref_date
      and (c.received_date >= p.start_date
           or c.resolved_date >= p.start_date
-          or (c.resolved_date is null and c.is_open))
+          or (c.resolved_date is null and c.is_open)){open_join}
     -- the same test for the earliest start, on the scan itself, so that DuckDB skips the
     -- long-closed history before joining the periods
     where c.received_date <= ?
       and (c.received_date >= ? or c.resolved_date >= ? or (c.resolved_date is null and c.is_open))
-      and {c_where}
+      and {c_where}{open_where}
 ),
 complaint_facts as (
     select *,
@@ -171,4 +182,4 @@ violation_facts as (
     join inspection_facts f on f.source = v.source and f.inspection_id = v.inspection_id
     where {v_where}
 )"""
-    return sql, [*p_params, *u_params, max_ref, min_start, min_start, *c_params, *i_params, *v_params]
+    return sql, [*p_params, *u_params, max_ref, min_start, min_start, *c_params, *open_params, *i_params, *v_params]

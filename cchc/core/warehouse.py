@@ -22,6 +22,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cchc.core import summary
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
 
@@ -129,6 +131,9 @@ def _open(path: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
             con.execute(f'create view memory.main."{name}" as select * from wh.main."{name}"')
         con.execute("create view memory.main.scope_units as select agency_id from wh.main.agencies")
         _add_missing(con, {name for (name,) in names})
+        if not summary.fresh(con, {name for (name,) in names}):
+            for name in summary.TABLES:  # missing or stale: compute() reads the row models
+                con.execute(f"drop view if exists memory.main.{name}")
         return _locked(con)
     ids = list(scope.agency_ids or ())
     con.execute("attach ? as src (read_only)", [str(path)])
@@ -146,6 +151,8 @@ def _open(path: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
             con.execute(f"create table memory.main.{name} as {select}", params)
     finally:
         con.execute("detach src")
+    # The scope's own summaries (of its rows only), so that compute() reads them here too.
+    summary.build(con)
     return _locked(con)
 
 
@@ -169,25 +176,50 @@ class _Connections:
     def __init__(self, size: int = 8):
         self.size = size
         self.lock = threading.Lock()
-        self.items: OrderedDict[tuple, duckdb.DuckDBPyConnection] = OrderedDict()
+        self.items: OrderedDict[tuple, tuple[duckdb.DuckDBPyConnection, bool]] = OrderedDict()
 
-    def get(self, path: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
+    def _entry(self, path: Path, scope: Scope) -> tuple[duckdb.DuckDBPyConnection, bool]:
         key = (str(path), data_version(path), scope)
         with self.lock:
-            con = self.items.get(key)
-            if con is not None:
+            entry = self.items.get(key)
+            if entry is not None:
                 self.items.move_to_end(key)
-                return con
+                return entry
         con = _open(path, scope)
+        present = {
+            r[0]
+            for r in con.execute(
+                "select view_name from duckdb_views() where not internal and database_name = 'memory'"
+            ).fetchall()
+        }
+        present |= {
+            r[0]
+            for r in con.execute("select table_name from duckdb_tables() where database_name = 'memory'").fetchall()
+        }
+        entry = (con, set(summary.TABLES) <= present)
         with self.lock:
-            self.items[key] = con
+            self.items[key] = entry
             while len(self.items) > self.size:
-                _, old = self.items.popitem(last=False)
+                _, (old, _) = self.items.popitem(last=False)
                 old.close()
-        return con
+        return entry
+
+    def get(self, path: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
+        return self._entry(path, scope)[0]
+
+    def summaries(self, path: Path, scope: Scope) -> bool:
+        return self._entry(path, scope)[1]
 
 
 _CONNECTIONS = _Connections()
+
+
+def has_summaries(scope: Scope, path: str | os.PathLike | None = None) -> bool:
+    """Whether the scope's connection holds up-to-date summary tables (cchc/core/summary.py)."""
+    p = warehouse_path(path)
+    if not p.is_file():
+        raise WarehouseMissing(str(p))
+    return _CONNECTIONS.summaries(p, scope)
 
 
 def cursor(scope: Scope, path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
