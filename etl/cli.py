@@ -302,6 +302,24 @@ def rebuild(db: Path | None, target: Path) -> None:
 
 @main.command()
 @db_option
+def summaries(db: Path | None) -> None:
+    """Rebuild the summary tables of a warehouse in place (a warehouse loaded before they
+    existed; every load keeps them afterwards). One transaction, published like a load."""
+    from cchc.core import summary
+
+    target = warehouse.db_path(db)
+    if not target.exists():
+        raise click.ClickException(f"{target} không tồn tại / does not exist")
+    with warehouse.write_lock(target), warehouse.working_copy(target) as con:
+        con.execute("begin")
+        summary.record(con)
+        con.execute("commit")
+        rows = con.execute("select count(*) from summary_complaint_days").fetchall()[0][0]
+    err.print(f"Bảng tổng hợp / summary tables: {rows:,} dòng / rows", highlight=False)
+
+
+@main.command()
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option(
     "--sync-manifest",

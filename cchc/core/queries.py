@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from cchc.core import warehouse
+from cchc.core import summary, warehouse
 from cchc.core.compute import compute
 from cchc.core.filters import Filters
 from cchc.core.periods import Period, months_window
@@ -148,18 +148,30 @@ def received_by(f: Filters, period: Period, dimension: str, *, scope: Scope) -> 
 
 
 def categories_present(*, scope: Scope) -> pd.DataFrame:
-    """Complaint categories in the data, most frequent first (the sidebar's choices)."""
-    sql = """select category, count(*) as n from complaints
-where category is not null group by category order by n desc, category"""
+    """Complaint categories in the data, most frequent first (the sidebar's choices): from the
+    day summary (received counts each complaint once), else from the complaints."""
+    table, count = ("summary_complaint_days", "sum(received)") if _summaries(scope) else ("complaints", "count(*)")
+    sql = f"""select category, {count}::bigint as n from {table}
+where category is not null group by category having {count} > 0 order by n desc, category"""
     return _run(sql, [], scope)
 
 
 def data_as_of(*, scope: Scope) -> pd.DataFrame:
-    """When data was last loaded and the latest date received, as the scope sees them."""
-    sql = """select (select max(loaded_at) from load_batches) as loaded_at,
+    """When data was last loaded and the latest date received, as the scope sees them (the
+    latest day from the day summary, not the whole history, when the summaries are there)."""
+    last = (
+        "select max(day) from summary_complaint_days where received > 0"
+        if _summaries(scope)
+        else "select max(received_date) from complaints"
+    )
+    sql = f"""select (select max(loaded_at) from load_batches) as loaded_at,
        (select count(*) from load_batches) as batches,
-       (select max(received_date) from complaints) as last_received"""
+       ({last}) as last_received"""
     return _run(sql, [], scope)
+
+
+def _summaries(scope: Scope) -> bool:
+    return warehouse.has_summaries(scope) and not summary.is_forced_raw()
 
 
 # --- resolution page -----------------------------------------------------------------------
