@@ -88,7 +88,8 @@ def test_every_measure_from_the_summaries_equals_the_row_models(big_db, f, by, c
     )
     scope = Scope.of(f.agency_ids or AGENCY_IDS[:2]) if scoped else ALL
     assert warehouse.has_summaries(scope, big_db)
-    fast = compute(None, f, periods, by, scope=scope, path=big_db)
+    with summary.plan_all():
+        fast = compute(None, f, periods, by, scope=scope, path=big_db)
     slow = compute(None, f, periods, by, scope=scope, path=big_db, raw=True)
     _frame_equal(fast, slow, f"{f} by {by} {'scoped' if scoped else 'all'}")
 
@@ -108,11 +109,10 @@ def test_the_page_calls_on_the_fixture_give_the_same_numbers_both_ways(fixture_d
     f = Filters(preset="last_12m")
     period = f.period(TODAY)
     periods = period if "month" in by or by else {"current": period, "previous": period.previous()}
-    _frame_equal(
-        compute(names, f, periods, by, scope=ALL),
-        compute(names, f, periods, by, scope=ALL, raw=True),
-        f"{names} by {by}",
-    )
+    with summary.plan_all():
+        fast = compute(names, f, periods, by, scope=ALL)
+    _frame_equal(fast, compute(names, f, periods, by, scope=ALL, raw=True), f"{names} by {by}")
+    _frame_equal(compute(names, f, periods, by, scope=ALL), fast, f"{names} by {by}, as chosen by default")
     with summary.forced_raw():
         forced = compute(names, f, periods, by, scope=ALL)
     _frame_equal(forced, compute(names, f, periods, by, scope=ALL, raw=True), "forced_raw")
@@ -125,16 +125,20 @@ def test_the_plan_reads_flow_measures_from_the_summaries_and_open_items_from_ope
     slow, _, _ = compute_sql(None, f, specs, [], summaries=False)
     assert "summary_complaint_days" in fast and "summary_resolution_days" in fast
     assert "summary_" not in slow
-    plan = summary.plan(["received", "median_days", "open_items", "to_be_handled", "overdue_open"], ["unit"], True)
-    assert plan == {
-        "received": "summary",
-        "median_days": "hist",
-        "open_items": "open",
-        "to_be_handled": "combined",
-        "overdue_open": "open",
-    }
-    assert summary.plan(["resolved"], ["day"], True) is None  # resolved by day received: the row model
-    assert summary.plan(["open_items"], ["age_bucket"], True) is None
+    assert summary.plan(["received"], ["unit"], True) is None  # not chosen by default for units
+    chosen = summary.plan(["received", "on_time_rate"], ["month"], True)
+    assert chosen == {"received": "summary", "on_time_rate": "summary"}
+    with summary.plan_all():
+        plan = summary.plan(["received", "median_days", "open_items", "to_be_handled", "overdue_open"], ["unit"], True)
+        assert plan == {
+            "received": "summary",
+            "median_days": "hist",
+            "open_items": "open",
+            "to_be_handled": "combined",
+            "overdue_open": "open",
+        }
+        assert summary.plan(["resolved"], ["day"], True) is None  # resolved by day received: the row model
+        assert summary.plan(["open_items"], ["age_bucket"], True) is None
     with summary.forced_raw():
         assert summary.plan(["received"], [], True) is None
 
