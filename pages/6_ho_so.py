@@ -82,6 +82,12 @@ with col2:
 
 st.subheader(t("profile.inspections"))
 listing = data.inspections_list(f_unit, period)
+listing = listing.assign(  # 'attitude, rules' -> the categories' labels
+    categories=[
+        ", ".join(label("violation_category", c.strip()) for c in str(v).split(",")) if isinstance(v, str) else v
+        for v in listing["categories"]
+    ]
+)
 widgets.table(
     listing,
     {
