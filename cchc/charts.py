@@ -74,7 +74,7 @@ def _groups(df: pd.DataFrame, palette: str) -> list[tuple[object, pd.DataFrame]]
     return sorted(groups, key=lambda g: rank.get(g[0], len(rank)))
 
 
-SCATTER_NAMED = 12  # points of the complaints/violations scatter named beside the point
+SCATTER_NAMED = 8  # points of the complaints/violations scatter named beside the point
 
 
 def target_text(target: float, unit: str = "rate") -> str:
@@ -585,7 +585,8 @@ def scatter(df: pd.DataFrame, title: str, context: str, named: int = SCATTER_NAM
         )
     )
     # the legend explains the size: one ghost point per size shown (1, 5, 10+ inspections)
-    for n in sorted({1, 5, 10} & set(range(1, int(df["inspections"].max()) + 1))) or [1]:
+    most = int(df["inspections"].max())
+    for n in sorted({1, 5, 10, min(most, 10)} & set(range(1, most + 1))) or [1]:
         fig.add_scatter(
             x=[None],
             y=[None],
@@ -603,12 +604,14 @@ def scatter(df: pd.DataFrame, title: str, context: str, named: int = SCATTER_NAM
 
 @_safe_text
 def donut(
-    values: dict[str, float], palette: str, title: str, context: str, centre: str | None = None
+    values: dict[str, float], palette: str, title: str, context: str, centre: tuple[str, ...] | None = None
 ) -> go.Figure | None:
     """Shares of a whole: each slice carries its category's name, count and share (readable
-    without hovering, on paper too); `centre` is a figure written in the hole."""
+    without hovering, on paper too; an empty category draws no slice); `centre` is lines of
+    text written in the hole."""
     if sum(values.values()) == 0:
         return None
+    values = {k: v for k, v in values.items() if v}
     kind = LABEL_KIND.get(palette, palette)
     total = sum(values.values())
     labels_ = [label(kind, k) for k in values]
@@ -630,7 +633,15 @@ def donut(
         )
     )
     if centre:
-        fig.add_annotation(text=centre, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14})
+        fig.add_annotation(
+            text="<br>".join(_escape_text(c) for c in centre),
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 14},
+        )
     return _layout(fig, title, context, height=400)
 
 

@@ -41,9 +41,9 @@ with col2:
     remedies = {k: now[k] for k in ("remedied_on_time", "remedy_late", "remedy_pending")}
     rate = now["remedied_on_time_rate"]
     centre = (
-        t("inspections.remedies_centre", rate=fmt.percent(rate))
-        if rate == rate and rate is not None
-        else t("inspections.remedies_centre_none")
+        (fmt.percent(rate), t("inspections.remedies_centre"))
+        if rate is not None and rate == rate
+        else (t("inspections.remedies_centre_none"),)
     )
     widgets.chart(
         charts.donut(remedies, "remedy", t("inspections.remedies_title"), where, centre=centre),

@@ -67,7 +67,13 @@ cards.row_vs_province(CARDS, unit_rows, province_rows)
 where = page.chart_context(ctx, info["name"])
 trend = data.profile_trend(f_unit, f_all, period)
 widgets.chart(
-    charts.compare_lines(trend, t("profile.trend_title"), where, info["name"], measures.get("on_time_rate").target),
+    charts.compare_lines(
+        trend,
+        t("profile.trend_title"),
+        page.span_context(ctx, trend["month"], info["name"]),
+        info["name"],
+        measures.get("on_time_rate").target,
+    ),
     trend,
     key="profile_trend",
 )
