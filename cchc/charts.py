@@ -553,12 +553,17 @@ def stacked_units(df: pd.DataFrame, palette: str, title: str, context: str, x_ti
 @_safe_text
 def scatter(df: pd.DataFrame, title: str, context: str, named: int = SCATTER_NAMED) -> go.Figure | None:
     """Complaints received against violations found, per unit (size: inspections). The `named`
-    units with most complaints (all when there are no more) carry their name beside the point;
+    units that stand out (most violations, most complaints; all when there are no more) carry
+    their name beside the point;
     the legend says what the size is."""
     if df.empty or (df["received"].sum() == 0 and df["violations"].sum() == 0):
         return None
     df = df.assign(unit_name=unit_labels(df)).reset_index(drop=True)
-    top = set(df.sort_values(["received", "violations"], ascending=False).head(named).index)
+    # the points that stand out: half the names for most complaints, half for most violations
+    by_received = df.sort_values(["received", "violations"], ascending=False).index
+    by_violations = df[df["violations"] > 0].sort_values(["violations", "received"], ascending=False).index
+    top = set(by_violations[: named // 2])
+    top |= set([i for i in by_received if i not in top][: named - len(top)])
     text = [u if i in top else "" for i, u in zip(df.index, df["unit_name"], strict=True)]
     hover = [
         f"<b>{u}</b><br>{t('measure_short.received')}: {fmt.number(r)}"
