@@ -77,12 +77,12 @@ def card(name: str, rows: pd.DataFrame, lang: str) -> Card:
         return rows.at[period, name] if period in rows.index else None
 
     cur = at("current")
-    help_text = m.formula(lang)
+    help_text = f"**{m.label(lang)}**  \n{m.formula(lang)}"  # the full name: the card shows the short one
     if m.target is not None:
         help_text += "  \n" + t("common.target_is", lang, v=fmt.value(m.target, m.unit, lang))
     return Card(
         name=name,
-        label=m.label(lang),
+        label=m.short(lang),
         value=fmt.value(cur, m.unit, lang),
         help=help_text,
         vs_year_ago=change(cur, at("year_ago"), m.unit, m.higher_is_better, lang),

@@ -19,8 +19,12 @@ import plotly.graph_objects as go
 from cchc import codebook, fmt
 from cchc.core import measures
 from cchc.i18n import label, lang, t
+from cchc.names import labels as unit_labels
 
-TITLE_CHARS, SUBTITLE_CHARS = 36, 56  # what fits a 390 px phone at the title's font sizes
+# What fits a 390 px phone at the title's and subtitle's font sizes. The catalogue's chart
+# titles are at most TITLE_CHARS long (tests/test_charts.py), so a title is one line on a phone
+# and in a wide chart alike; details (how many, which months) go in the subtitle, which wraps.
+TITLE_CHARS, SUBTITLE_CHARS = 40, 56
 GOOD, AMBER, BAD, NEUTRAL = "#2E7D32", "#F2A900", "#C62828", "#8C96A0"
 ACCENT = "#2B6CB0"
 PROVINCE = "#8C96A0"
@@ -70,6 +74,32 @@ def _groups(df: pd.DataFrame, palette: str) -> list[tuple[object, pd.DataFrame]]
     return sorted(groups, key=lambda g: rank.get(g[0], len(rank)))
 
 
+SCATTER_NAMED = 8  # points of the complaints/violations scatter named beside the point
+
+
+def target_text(target: float, unit: str = "rate") -> str:
+    """The label of a target line: 'Chỉ tiêu 90 %'."""
+    return f"{t('chart.target')} {fmt.value(target, unit)}"
+
+
+def months_span(months) -> str:
+    """What a monthly chart spans: '24 tháng, 12/2024 – 11/2026' (one month: '11/2026')."""
+    shown = sorted(pd.to_datetime(pd.Series(list(months))).dropna().unique())
+    if not shown:
+        return ""
+    if len(shown) == 1:
+        return fmt.month(shown[0])
+    return t("chart.months_span", n=len(shown), first=fmt.month(shown[0]), last=fmt.month(shown[-1]))
+
+
+def top_title(key: str, shown: int, wanted: int, **values: object) -> str:
+    """A title (or subtitle part) that promises as many items as it shows: the catalogue's
+    `top.<key>.all` ('20 cơ quan tiếp nhận nhiều nhất') when `wanted` are shown, else
+    `top.<key>.fewer` ('8 cơ quan (chỉ có 8 cơ quan có phản ánh)')."""
+    which = "all" if shown >= wanted else "fewer"
+    return t(f"top.{key}.{which}", n=fmt.number(min(shown, wanted) if which == "all" else shown), **values)
+
+
 def band_colours(bands) -> list[str]:
     """Bar colours for green / amber / red bands (neutral where there is no band)."""
     return [PALETTES["band"].get(b, NEUTRAL) for b in bands]
@@ -81,7 +111,11 @@ def _layout(
     """Title and subtitle (what and when), separators of the UI language, and the legend at
     the bottom of the figure with room kept for it, so it never covers the x axis's title
     however the ticks wrap on a phone."""
-    items = sum(1 for tr in fig.data if tr.showlegend is not False and tr.name)
+    items = sum(
+        (len(tr.labels or ()) if tr.showlegend else 0) if tr.type == "pie" else 1
+        for tr in fig.data
+        if tr.type == "pie" or (tr.showlegend is not False and tr.name)
+    )
     legend_rows = 0 if items < 2 else math.ceil(items / 2)
     # Plotly does not wrap titles: break them so they fit a phone (390 px) as well.
     title_lines = textwrap.wrap(title, TITLE_CHARS) or [""]
@@ -231,7 +265,12 @@ def bars(
     `ids` (agency ids) make bars clickable; `unit` formats the axis and default hover."""
     if df.empty:
         return None
-    names = [label(label_kind, v) for v in df[y]] if label_kind else list(df[y])
+    if label_kind:
+        names = [label(label_kind, v) for v in df[y]]
+    elif y in ("unit_name", "unit_short_name") and "unit_name" in df.columns:
+        names = unit_labels(df)  # agencies by the one unambiguous name (cchc.names)
+    else:
+        names = list(df[y])
     if colors is None:
         colors = [color(palette, c) for c in df[code_col]] if palette and code_col else ACCENT
     if hover is None:
@@ -255,7 +294,7 @@ def bars(
             x=scale * target,
             line_dash="dash",
             line_color=BAD,
-            annotation_text=t("chart.target"),
+            annotation_text=target_text(target, unit),
             annotation_position="top",
         )
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
@@ -298,7 +337,15 @@ def trend(df: pd.DataFrame, title: str, context: str, target: float | None) -> g
         hoverinfo="text",
     )
     if target is not None:
-        fig.add_hline(y=100 * target, yref="y2", line_dash="dash", line_color=BAD)
+        fig.add_hline(
+            y=100 * target,
+            yref="y2",
+            line_dash="dash",
+            line_color=BAD,
+            annotation_text=target_text(target),
+            annotation_position="top left",
+            annotation_font_color=BAD,
+        )
     fig.update_layout(
         yaxis2={
             "overlaying": "y",
@@ -340,8 +387,9 @@ def compare_lines(df: pd.DataFrame, title: str, context: str, unit_name: str, ta
             y=100 * target,
             line_dash="dash",
             line_color=BAD,
-            annotation_text=t("chart.target"),
+            annotation_text=target_text(target),
             annotation_position="bottom right",
+            annotation_font_color=BAD,
         )
     fig.update_yaxes(range=[0, 105], dtick=20, **_pct_axis())
     _month_axis(fig)
@@ -353,6 +401,7 @@ def heatmap(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
     """Units (rows) × months (columns), received counts."""
     if df.empty:
         return None
+    df = df.assign(unit_name=unit_labels(df))
     grid = df.pivot_table(
         index="unit_name", columns="month", values="received", aggfunc="sum", fill_value=0, sort=False
     )
@@ -382,6 +431,7 @@ def boxes(df: pd.DataFrame, title: str, context: str, x_title: str) -> go.Figure
     """Precomputed box plots per unit: whiskers min..p90, box q1..q3, line at the median."""
     if df.empty:
         return None
+    df = df.assign(unit_name=unit_labels(df))
     hover = [
         f"<b>{u}</b><br>{t('stat.n')}: {fmt.number(n)}<br>{t('stat.median')}: {fmt.number(md, 1)}"
         f"<br>{t('stat.q1_q3')}: {fmt.number(a, 1)} – {fmt.number(b, 1)}"
@@ -474,6 +524,7 @@ def stacked_units(df: pd.DataFrame, palette: str, title: str, context: str, x_ti
     the unit id rides in customdata so a click opens the profile."""
     if df.empty:
         return None
+    df = df.assign(unit_name=unit_labels(df))
     order = list(dict.fromkeys(df["unit_name"]))
     fig = go.Figure()
     kind = LABEL_KIND.get(palette, palette)
@@ -500,10 +551,20 @@ def stacked_units(df: pd.DataFrame, palette: str, title: str, context: str, x_ti
 
 
 @_safe_text
-def scatter(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
-    """Complaints received against violations found, per unit (size: inspections)."""
+def scatter(df: pd.DataFrame, title: str, context: str, named: int = SCATTER_NAMED) -> go.Figure | None:
+    """Complaints received against violations found, per unit (size: inspections). The `named`
+    units that stand out (most violations, most complaints; all when there are no more) carry
+    their name beside the point;
+    the legend says what the size is."""
     if df.empty or (df["received"].sum() == 0 and df["violations"].sum() == 0):
         return None
+    df = df.assign(unit_name=unit_labels(df)).reset_index(drop=True)
+    # the points that stand out: half the names for most complaints, half for most violations
+    by_received = df.sort_values(["received", "violations"], ascending=False).index
+    by_violations = df[df["violations"] > 0].sort_values(["violations", "received"], ascending=False).index
+    top = set(by_violations[: named // 2])
+    top |= set([i for i in by_received if i not in top][: named - len(top)])
+    text = [u if i in top else "" for i, u in zip(df.index, df["unit_name"], strict=True)]
     hover = [
         f"<b>{u}</b><br>{t('measure_short.received')}: {fmt.number(r)}"
         f"<br>{t('measure_short.violations')}: {fmt.number(v)}"
@@ -515,40 +576,78 @@ def scatter(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
         go.Scatter(
             x=df["received"],
             y=df["violations"],
-            mode="markers",
+            mode="markers+text",
+            text=text,
+            textposition="top center",
+            textfont={"size": 11, "color": "#333333"},
+            cliponaxis=False,
             customdata=df["unit_id"],
             marker={"size": size, "color": ACCENT, "opacity": 0.7, "line": {"width": 1, "color": "white"}},
             hovertext=hover,
             hoverinfo="text",
+            name=t("inspections.scatter_point"),
+            showlegend=False,
         )
     )
+    # the legend explains the size: one ghost point per size shown (1, 5, 10+ inspections)
+    most = int(df["inspections"].max())
+    for n in sorted({1, 5, 10, min(most, 10)} & set(range(1, most + 1))) or [1]:
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={"size": 10 + 4 * min(n, 10), "color": ACCENT, "opacity": 0.7},
+            name=t("inspections.scatter_size", n=fmt.number(n) + ("+" if n >= 10 else "")),
+            hoverinfo="skip",
+        )
     if df["violations"].max() <= 10:
         fig.update_yaxes(dtick=1, tickformat=",d")
-    return _layout(fig, title, context, t("axis.complaints_received"), t("axis.violations"))
+    fig = _layout(fig, title, context, t("axis.complaints_received"), t("axis.violations"))
+    fig.update_layout(showlegend=True, legend_title_text=t("inspections.scatter_size_title"))
+    return fig
 
 
 @_safe_text
-def donut(values: dict[str, float], palette: str, title: str, context: str) -> go.Figure | None:
+def donut(
+    values: dict[str, float], palette: str, title: str, context: str, centre: tuple[str, ...] | None = None
+) -> go.Figure | None:
+    """Shares of a whole: each slice carries its category's name, count and share (readable
+    without hovering, on paper too; an empty category draws no slice); `centre` is lines of
+    text written in the hole."""
     if sum(values.values()) == 0:
         return None
+    values = {k: v for k, v in values.items() if v}
     kind = LABEL_KIND.get(palette, palette)
     total = sum(values.values())
-    names = [label(kind, k) for k in values]
-    shares = [f"{fmt.number(v)}<br>{fmt.percent(v / total)}" if v else "" for v in values.values()]
+    labels_ = [label(kind, k) for k in values]
+    shares = [f"{fmt.number(v)} · {fmt.percent(v / total)}" if v else "" for v in values.values()]
     fig = go.Figure(
         go.Pie(
-            labels=names,
+            labels=labels_,
             values=list(values.values()),
             hole=0.5,
             sort=False,
             marker={"colors": [color(palette, k) for k in values]},
             text=shares,
-            textinfo="text",
+            textinfo="label+text",
+            textposition="outside",
+            automargin=True,
+            showlegend=False,
             hoverinfo="text",
-            hovertext=[f"{n}: {s.replace('<br>', ' · ')}" for n, s in zip(names, shares, strict=True)],
+            hovertext=[f"{n}: {s}" for n, s in zip(labels_, shares, strict=True)],
         )
     )
-    return _layout(fig, title, context, height=380)
+    if centre:
+        fig.add_annotation(
+            text="<br>".join(_escape_text(c) for c in centre),
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 14},
+        )
+    return _layout(fig, title, context, height=400)
 
 
 @_safe_text
@@ -564,19 +663,20 @@ def attention(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
             reasons.append(t("overview.reason", what=m.label(lang()), value=fmt.value(getattr(r, r.weakest), m.unit)))
         else:
             reasons.append(t("overview.reason_none"))
+    shown_names = unit_labels(df)
     hover = [
-        f"<b>{r.unit_name}</b> ({label('level', r.unit_level)})<br>"
+        f"<b>{u}</b> ({label('level', r.unit_level)})<br>"
         f"{t('measure_short.score')}: {fmt.number(r.score, 1)}<br>"
         f"{t('measure_short.to_be_handled')}: {fmt.number(r.to_be_handled)}<br>"
         f"{t('measure_short.on_time_rate')}: {fmt.percent(r.on_time_rate)}<br>"
         f"{t('measure_short.overdue')}: {fmt.number(r.overdue)}<br>"
         f"{t('measure_short.violations')}: {fmt.number(r.violations)}<br>{why}"
-        for r, why in zip(df.itertuples(), reasons, strict=True)
+        for r, u, why in zip(df.itertuples(), shown_names, reasons, strict=True)
     ]
     shown = df.assign(
         tick=[
             f"<b>{n}</b><br><span style='font-size:11px'>{why}</span>"
-            for n, why in zip(df["unit_short_name"], reasons, strict=True)
+            for n, why in zip(unit_labels(df), reasons, strict=True)
         ]
     )
     fig = bars(
@@ -793,16 +893,22 @@ def contributions(df: pd.DataFrame, inputs: list[str], title: str, context: str)
     if df.empty:
         return None
     ticks = [
-        f"<b>{r.rank}. {r.unit_short_name}</b>"
+        f"<b>{r.rank}. {html.escape(u, quote=False)}</b>"
         + (f" <span style='color:{GOOD}'>✓ {t('candidates.recent_short')}</span>" if r.recent else "")
-        for r in df.itertuples()
+        for r, u in zip(df.itertuples(), unit_labels(df), strict=True)
     ]
     fig = go.Figure()
     for name in inputs:
         hover = [
             f"<b>{u}</b><br>{t(f'candidates.input.{name}')}: {targeting_input_value(name, v)}"
             f"<br>{t('candidates.contribution')}: {fmt.number(c, 1)} / {fmt.number(s, 1)}"
-            for u, v, c, s in zip(df["unit_name"], df[name], df[f"c_{name}"], df["score"], strict=True)
+            for u, v, c, s in zip(
+                [html.escape(x, quote=False) for x in unit_labels(df)],
+                df[name],
+                df[f"c_{name}"],
+                df["score"],
+                strict=True,
+            )
         ]
         fig.add_bar(
             x=df[f"c_{name}"],

@@ -1,6 +1,7 @@
 """The codebook: code, Vietnamese and English label, colour and order of every coded value
 (levels, channels, kinds, statuses, categories, inspection types, violation categories,
-handlings, deadline states, age buckets, rejection types, file kinds), read from codebook.yaml.
+handlings, deadline states, age buckets, rejection types, file kinds, data sources, due-date
+sources), read from codebook.yaml.
 
 Both sides read it: the ETL checks its vocabularies against it, the dashboard labels, orders
 and colours with it. No Streamlit and no etl import here."""
@@ -135,6 +136,22 @@ def require(section: str, values: Iterable[str]) -> tuple[str, ...]:
     if unknown := [v for v in values if not is_code(section, v)]:
         raise CodebookError(f"{section}: {unknown} not in the codebook ({', '.join(codes(section))})")
     return values
+
+
+# Sections whose codes are not words (age buckets: '0-7', '>30'): a number range in a text is
+# not a code shown raw.
+NOT_WORDS = ("age_bucket",)
+
+
+def raw_codes() -> frozenset[str]:
+    """Every code that must never reach a page as it is (each is shown by its label): the codes
+    of every section but those that are not words, and `unknown`. Tests look for them as whole
+    words in the rendered pages (tests/test_pages_codes.py, the browser tests)."""
+    found = {UNKNOWN}
+    for section in sections():
+        if section not in NOT_WORDS:
+            found.update(codes(section))
+    return frozenset(found)
 
 
 def _missing(value: object) -> bool:

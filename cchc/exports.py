@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from cchc import fmt
+from cchc import fmt, names
 from cchc.i18n import label, t
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,6 +24,10 @@ CODE_COLUMNS = {
     "handling": "handling",
     "satisfaction": "satisfaction",
     "unit_level": "level",
+    "violation_category": "violation_category",
+    "source": "source",
+    "due_source": "due_source",
+    "error_type": "rejection_type",
     "value": None,
 }
 BOOL_COLUMNS = ("in_remit", "is_on_time")
@@ -167,7 +171,7 @@ def candidates_frame(table: pd.DataFrame, inputs: list[str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("candidates.col_rank"): table["rank"],
-            t("col.unit_name"): table["unit_name"],
+            t("col.unit_name"): names.labels(table, style="full") if len(table) else [],
             t("col.unit_level"): [label("level", v) for v in table["unit_level"]],
             t("candidates.col_score"): table["score"].round(1),
             **{

@@ -3,7 +3,7 @@ today's units, per 10 000 inhabitants where population is known), departments ra
 
 import streamlit as st
 
-from cchc import charts, fmt
+from cchc import charts, fmt, names
 from cchc.core import config, geo
 from cchc.core import measures as registry
 from cchc.core.places import MAP_MEASURES, PER_CAPITA
@@ -77,7 +77,7 @@ with col_dep:
         )
         low = deps[deps["below_min"]]
         if not low.empty:
-            st.caption(t("map.legend_grey", n=config.min_volume()) + " " + ", ".join(low["unit_short_name"]))
+            st.caption(t("map.legend_grey", n=config.min_volume()) + " " + ", ".join(names.labels(low)))
 
 with st.expander(t("map.table")):
     shown = communes.sort_values(["shown", "unit_name"], ascending=[False, True], na_position="last")

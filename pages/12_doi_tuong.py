@@ -5,7 +5,7 @@ contribution shown, recently inspected agencies marked, the list exported for th
 import pandas as pd
 import streamlit as st
 
-from cchc import charts, exports, fmt
+from cchc import charts, exports, fmt, names
 from cchc.core import config, targeting
 from cchc.i18n import label, t
 from cchc.web import data, page, widgets
@@ -59,7 +59,7 @@ st.subheader(t("candidates.table"))
 shown = pd.DataFrame(
     {
         t("candidates.col_rank"): table["rank"],
-        t("col.unit_name"): table["unit_name"],
+        t("col.unit_name"): names.labels(table, style="full"),
         t("col.unit_level"): [label("level", v) for v in table["unit_level"]],
         t("candidates.col_score"): table["score"].round(1),
         **{t(f"candidates.input.{n}"): [charts.targeting_input_value(n, v) for v in table[n]] for n in inputs},

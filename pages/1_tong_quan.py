@@ -40,7 +40,9 @@ st.markdown(
 st.subheader(t("overview.trend"))
 trend = data.monthly_trend(f, period)
 widgets.chart(
-    charts.trend(trend, t("overview.trend_title"), where, measures.get("on_time_rate").target),
+    charts.trend(
+        trend, t("overview.trend_title"), page.span_context(ctx, trend["month"]), measures.get("on_time_rate").target
+    ),
     trend,
     key="overview_trend",
 )
@@ -49,8 +51,9 @@ st.subheader(t("overview.attention"))
 st.caption(t("overview.attention_help", n=config.min_volume()))
 units = ranking.scored(data.by_unit(f, period))
 worst = ranking.attention(units)
+wanted = int(config.ranking()["attention_count"])
 widgets.chart(
-    charts.attention(worst, t("overview.attention_title"), where),
+    charts.attention(worst, charts.top_title("attention", len(worst), wanted), where),
     worst[
         [
             "unit_id",

@@ -51,9 +51,14 @@ widgets.chart(
     key="complaints_volume",
 )
 
-heat = data.unit_month_heatmap(f, period)
+HEAT_TOP = 20
+heat = data.unit_month_heatmap(f, period, top=HEAT_TOP)
 widgets.chart(
-    charts.heatmap(heat, t("complaints.heatmap_title"), page.chart_context(ctx, t("common.last_12m"))),
+    charts.heatmap(
+        heat,
+        t("complaints.heatmap_title"),
+        page.span_context(ctx, heat["month"], charts.top_title("heatmap", heat["unit_id"].nunique(), HEAT_TOP)),
+    ),
     heat,
     key="complaints_heatmap",
 )
@@ -62,7 +67,7 @@ col1, col2 = st.columns(2)
 with col1:
     mix = data.channel_mix(f, period)
     widgets.chart(
-        charts.share_area(mix, "channel", t("complaints.mix_title"), page.chart_context(ctx, t("common.last_24m"))),
+        charts.share_area(mix, "channel", t("complaints.mix_title"), page.span_context(ctx, mix["month"])),
         mix,
         key="complaints_mix",
     )
@@ -76,4 +81,5 @@ widgets.chart(
     kinds,
     key="complaints_kinds",
 )
+st.caption(t("complaints.kinds_help"))
 st.caption(t("complaints.note", kinds=", ".join(label("kind", k) for k in ("complaint", "denunciation"))))

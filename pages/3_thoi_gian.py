@@ -39,8 +39,10 @@ axis_days = t(f"axis.days_{days}")
 
 col1, col2 = st.columns([3, 2])
 with col1:
-    dist = data.resolution_by_unit(f, period, days)
-    widgets.chart(charts.boxes(dist, t("resolution.box_title"), where, axis_days), dist, key="resolution_boxes")
+    BOX_TOP = 20
+    dist = data.resolution_by_unit(f, period, days, top=BOX_TOP)
+    box_where = f"{where} · {charts.top_title('boxes', len(dist), BOX_TOP)}"
+    widgets.chart(charts.boxes(dist, t("resolution.box_title"), box_where, axis_days), dist, key="resolution_boxes")
     st.caption(t("resolution.box_help"))
 with col2:
     hist = data.resolution_histogram(f, period, days)
@@ -52,13 +54,14 @@ with col2:
 
 st.subheader(t("resolution.on_time_by_unit"))
 units = ranking.scored(data.by_unit(f, period))
-eligible = ranking.weakest_on(units, "on_time_rate", 25)
+ON_TIME_TOP = 25
+eligible = ranking.weakest_on(units, "on_time_rate", ON_TIME_TOP)
 widgets.chart(
     charts.bars(
         eligible,
         y="unit_short_name",
         x="on_time_rate",
-        title=t("resolution.on_time_title"),
+        title=charts.top_title("on_time", len(eligible), ON_TIME_TOP),
         context=where,
         x_title=t("axis.rate_pct"),
         ids=list(eligible["unit_id"]),

@@ -67,7 +67,13 @@ cards.row_vs_province(CARDS, unit_rows, province_rows)
 where = page.chart_context(ctx, info["name"])
 trend = data.profile_trend(f_unit, f_all, period)
 widgets.chart(
-    charts.compare_lines(trend, t("profile.trend_title"), where, info["name"], measures.get("on_time_rate").target),
+    charts.compare_lines(
+        trend,
+        t("profile.trend_title"),
+        page.span_context(ctx, trend["month"], info["name"]),
+        info["name"],
+        measures.get("on_time_rate").target,
+    ),
     trend,
     key="profile_trend",
 )
@@ -82,6 +88,12 @@ with col2:
 
 st.subheader(t("profile.inspections"))
 listing = data.inspections_list(f_unit, period)
+listing = listing.assign(  # 'attitude, rules' -> the categories' labels
+    categories=[
+        ", ".join(label("violation_category", c.strip()) for c in str(v).split(",")) if isinstance(v, str) else v
+        for v in listing["categories"]
+    ]
+)
 widgets.table(
     listing,
     {

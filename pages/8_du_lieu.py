@@ -62,6 +62,7 @@ else:
             "rows": t("col.rows"),
         },
         {"rows": "count"},
+        codes={"error_type": "rejection_type"},
         key="data_rejected_summary",
     )
     total = int(part["rows"].sum())
@@ -72,14 +73,15 @@ else:
     widgets.table(
         rejected,
         {
-            "batch_id": t("col.batch_id"),
-            "file_name": t("col.file_name"),
+            reason: t("col.reason"),  # the most useful column first (on a phone, the only one seen)
             "row_number": t("col.row_number"),
             "column_name": t("col.column_name"),
             "raw_value": t("col.raw_value"),
             "error_type": t("col.error_type"),
-            reason: t("col.reason"),
+            "file_name": t("col.file_name"),
+            "batch_id": t("col.batch_id"),
         },
+        codes={"error_type": "rejection_type"},
         key="data_rejected_rows",
     )
     st.caption(t("data.rejected_help", shown=fmt.number(len(rejected)), total=fmt.number(total)))
@@ -141,13 +143,14 @@ if "d_results" in st.session_state:
             widgets.table(
                 rejected,
                 {
-                    "file_name": t("col.file_name"),
+                    reason: t("col.reason"),
                     "row_number": t("col.row_number"),
                     "column_name": t("col.column_name"),
                     "raw_value": t("col.raw_value"),
                     "error_type": t("col.error_type"),
-                    reason: t("col.reason"),
+                    "file_name": t("col.file_name"),
                 },
+                codes={"error_type": "rejection_type"},
                 key="data_upload_rejections",
             )
     st.caption(t("data.reload_hint"))

@@ -4,8 +4,9 @@ read here and export."""
 import pandas as pd
 import streamlit as st
 
+from cchc import codebook
 from cchc.auth.accounts import Accounts
-from cchc.i18n import t
+from cchc.i18n import label, t
 from cchc.web import page, widgets
 
 page.header("page.admin")
@@ -41,10 +42,17 @@ else:
     st.error(t("admin.chain_broken", id=broken), icon=":material/gpp_bad:")
 action = st.selectbox(
     t("admin.action"),
-    [None, "signin", "signin_failed", "signout", "export", "upload", "report", "user_add", "user_reset"],
-    format_func=lambda a: t("sidebar.all") if a is None else a,
+    [None, *codebook.codes("audit_action")],
+    format_func=lambda a: t("sidebar.all") if a is None else label("audit_action", a),
     key="admin_action",
 )
 rows = pd.DataFrame(store.audit_rows(5000, action), columns=["id", "at", "actor", "action", "ok", "address", "detail"])
-widgets.table(rows, {c: t(f"admin.col_{c}") for c in rows.columns}, {"id": "count"}, key="admin_audit", height=420)
+widgets.table(
+    rows,
+    {c: t(f"admin.col_{c}") for c in rows.columns},
+    {"id": "count"},
+    codes={"action": "audit_action"},
+    key="admin_audit",
+    height=420,
+)
 widgets.download_csv(rows, "nhat_ky.csv", key="dl_audit", label_key="common.download_data")

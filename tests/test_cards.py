@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from cchc import cards
+from cchc.core import measures
 
 NAN = math.nan
 
@@ -53,3 +54,14 @@ def test_card_from_headline_rows_in_both_languages():
 def test_versus_province_only_for_rates_and_days():
     assert cards.versus("received", 10, 20, "vi") is None
     assert cards.versus("on_time_rate", 0.8, 0.9, "vi").tone == "bad"
+
+
+@pytest.mark.parametrize("name", list(measures.MEASURES))
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_card_label_fits_a_card_and_the_help_has_the_full_name(name, lang):
+    rows = pd.DataFrame({name: [1.0, 1.0, 1.0]}, index=["current", "previous", "year_ago"])
+    c = cards.card(name, rows, lang)
+    full = measures.get(name).label(lang)
+    assert len(c.label) <= measures.SHORT_CHARS, c.label
+    assert c.help.startswith(f"**{full}**")
+    assert c.label == full or len(full) > measures.SHORT_CHARS  # short only where the name is long

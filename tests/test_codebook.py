@@ -32,6 +32,9 @@ SECTIONS = (
     "file_kind",
     "rejection_type",
     "plan_status",
+    "source",
+    "due_source",
+    "audit_action",
 )
 
 
@@ -324,3 +327,24 @@ def test_shared_modules_import_neither_streamlit_nor_etl():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_builtin_mapping_source_is_a_codebook_source():
+    files = sorted((ROOT / "etl" / "mappings").rglob("*.yaml"))
+    sources = {yaml_source(p) for p in files}
+    assert {"pakn", "ktcv", "khkt"} <= sources
+    assert sources - set(codebook.codes("source")) == set()
+
+
+def yaml_source(path: Path) -> str:
+    import yaml
+
+    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["source"])
+
+
+def test_raw_codes_are_every_word_code_and_unknown():
+    found = codebook.raw_codes()
+    assert {"attitude", "unknown-agency", "ktcv", "pakn", "export", "no_badge", "unknown"} <= found
+    assert not {"0-7", ">30"} & found  # age buckets are number ranges, not words
+    every = {c for s in codebook.sections() if s not in codebook.NOT_WORDS for c in codebook.codes(s)}
+    assert found == every | {"unknown"}

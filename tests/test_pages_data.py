@@ -11,7 +11,11 @@ def test_history_and_rejected_rows_are_listed(fixture_db):
     history = at.dataframe[0].value
     assert list(history["Tệp"]) == ["kiem_tra_cong_vu.csv", "pakn_2024_2025.xlsx"]
     shown = " ".join(str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())
-    assert "Ngày không tồn tại: 31/02/2025" in shown and "unknown-agency" in shown
+    assert "Ngày không tồn tại: 31/02/2025" in shown
+    # the rejection type by its label (issue 16), never the code
+    assert "Không tìm thấy cơ quan" in shown and "unknown-agency" not in shown
+    rows = next(df.value for df in at.dataframe if "Lý do" in df.value.columns)
+    assert list(rows.columns)[0] == "Lý do"  # the most useful column first
 
 
 def test_upload_runs_the_etl_and_shows_its_summary(tmp_path, monkeypatch):

@@ -32,13 +32,13 @@ def test_overview_cards_equal_pandas(fixture_db):
         "inspections",
         "violations",
     ]
-    assert _cards(at) == {measures.get(n).label_vi: fmt.value(wanted[n], measures.get(n).unit, "vi") for n in names}
+    assert _cards(at) == {measures.get(n).short("vi"): fmt.value(wanted[n], measures.get(n).unit, "vi") for n in names}
 
 
 def test_overview_card_change_against_same_period_last_year(fixture_db):
     at = open_page("pages/1_tong_quan.py", PARAMS)
     now, ago = expected(START, END), expected(date(2024, 1, 1), date(2024, 9, 30))
-    card = next(m for m in at.metric if m.label == measures.get("received").label_vi)
+    card = next(m for m in at.metric if m.label == measures.get("received").short("vi"))
     assert card.proto.delta == fmt.change(now["received"], ago["received"], "count", "vi")
 
 
@@ -89,7 +89,7 @@ def test_profile_cards_equal_pandas(fixture_db):
         "violations",
         "remedied_on_time_rate",
     ]
-    assert _cards(at) == {measures.get(n).label_vi: fmt.value(wanted[n], measures.get(n).unit, "vi") for n in names}
+    assert _cards(at) == {measures.get(n).short("vi"): fmt.value(wanted[n], measures.get(n).unit, "vi") for n in names}
 
 
 def test_profile_of_an_old_commune_shows_it_as_it_was(fixture_db):
@@ -98,5 +98,5 @@ def test_profile_of_an_old_commune_shows_it_as_it_was(fixture_db):
         {**PARAMS, "period": "custom", "from": "2024-01-01", "to": "2025-06-30", "agency": "xa:05767"},
     )
     wanted = expected(date(2024, 1, 1), date(2025, 6, 30), rollup=False, agency="xa:05767")
-    card = _cards(at)[measures.get("to_be_handled").label_vi]
+    card = _cards(at)[measures.get("to_be_handled").short("vi")]
     assert card == fmt.value(wanted["to_be_handled"], "count", "vi")

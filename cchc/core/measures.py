@@ -35,6 +35,14 @@ class Measure:
     def formula(self, lang: str) -> str:
         return self.formula_en if lang == "en" else self.formula_vi
 
+    def short(self, lang: str) -> str:
+        """The card's label: short enough for a card's width (SHORT_CHARS), the full name being in
+        the card's help."""
+        vi_en = SHORT_LABELS.get(self.name)
+        if vi_en is None:
+            return self.label(lang)
+        return vi_en[1] if lang == "en" else vi_en[0]
+
     @property
     def target(self) -> float | None:
         return config.target(self.name)
@@ -355,6 +363,23 @@ MEASURES: dict[str, Measure] = {
             "Remedied by the deadline ÷ (remedied by the deadline + late or overdue).",
         ),
     ]
+}
+
+
+# Card labels for measures whose name is longer than a card shows (about SHORT_CHARS
+# characters beside the help icon at four cards a row); the full name is the help's first line.
+SHORT_CHARS = 20
+SHORT_LABELS: dict[str, tuple[str, str]] = {
+    "median_days": ("Số ngày (trung vị)", "Median days"),
+    "p90_days": ("Số ngày (phân vị 90)", "Days (90th pct.)"),
+    "median_working_days": ("Ngày làm việc (TV)", "Median working days"),
+    "p90_working_days": ("Ngày làm việc (P90)", "Working days (P90)"),
+    "remedied_on_time_rate": ("Khắc phục đúng hạn", "Remedied on time"),
+    "violations_per_inspection": ("Vi phạm mỗi cuộc", "Violations per visit"),
+    "conduct_received": ("PA về tác phong", "Conduct complaints"),
+    "carried_over": ("Kỳ trước chuyển sang", "Carried over"),
+    "remedy_pending": ("Chưa đến hạn KP", "Remedy pending"),
+    "remedy_late": ("Khắc phục trễ hạn", "Remedied late"),
 }
 
 

@@ -361,7 +361,7 @@ order by received_date desc, complaint_id, source""",
 from inspection_facts
 order by inspected_on desc, inspection_id, source""",
     "violations": """select inspected_on, inspection_id, violation_id, source, unit_name, unit_level,
-       inspection_type, violation_category as category, officials_involved, handling, description_masked,
+       inspection_type, violation_category, officials_involved, handling, description_masked,
        recommendation_masked, remedy_due, remedied_on
 from violation_facts
 order by inspected_on desc, violation_id, source""",

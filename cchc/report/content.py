@@ -17,6 +17,7 @@ from cchc.core import ALL, Filters, Period, Scope, compute, config, queries, ran
 from cchc.core import measures as registry
 from cchc.core import periods as core_periods
 from cchc.i18n import label, t, using
+from cchc.names import labels as unit_labels
 from cchc.report import settings
 
 # The headline cards of the brief (the overview's) and the rows of the handling table.
@@ -347,8 +348,9 @@ def _unit_columns(names: list[str], lang: str) -> list[Column]:
 
 def _unit_rows(frame: pd.DataFrame, names: list[str], lang: str, extra: tuple[str, ...] = ()) -> list[dict]:
     rows = []
-    for i, r in enumerate(frame.itertuples(index=False), start=1):
-        row = {"_code": r.unit_id, "no": i, "unit_name": r.unit_name, "level": label("level", r.unit_level, lang)}
+    shown = unit_labels(frame, lang, style="full") if len(frame) else []  # one unambiguous name (cchc.names)
+    for i, (r, name) in enumerate(zip(frame.itertuples(index=False), shown, strict=True), start=1):
+        row = {"_code": r.unit_id, "no": i, "unit_name": name, "level": label("level", r.unit_level, lang)}
         for n in (*names, *extra):
             row[n] = getattr(r, n)
         rows.append(row)

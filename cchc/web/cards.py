@@ -67,7 +67,7 @@ def metric_vs_province(name: str, unit_rows: pd.DataFrame, province_rows: pd.Dat
         c.value,
         **d,
         border=True,
-        help=m.formula(lang()) + "  \n" + t("profile.delta_help"),
+        help=c.help + "  \n" + t("profile.delta_help"),
         delta_description=t("profile.vs_province_short") if d["delta"] else None,
     )
     notes = []

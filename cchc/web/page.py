@@ -49,6 +49,20 @@ def chart_context(ctx: Context, extra: str | None = None) -> str:
     return " · ".join(bits)
 
 
+def span_context(ctx: Context, months, extra: str | None = None) -> str:
+    """Subtitle of a chart over several months: the months it shows ('24 tháng, 12/2024 –
+    11/2026', from the data drawn), the filters that apply, and `extra`."""
+    from cchc import charts
+
+    bits = [charts.months_span(months) or ctx.period_text]
+    summary = filter_summary(ctx.filters)
+    if summary:
+        bits.append(summary)
+    if extra:
+        bits.append(extra)
+    return " · ".join(bits)
+
+
 def header(title_key: str, intro_key: str | None = None) -> Context:
     """Title, period and filters shown, data freshness; stops the page when the signed-in role
     may not open it (whatever the URL) or there is no data."""

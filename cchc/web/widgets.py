@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from cchc import exports, fmt
+from cchc import exports, fmt, names
 from cchc.auth import roles
 from cchc.core import measures, ranking
 from cchc.i18n import label, lang, t
@@ -82,7 +82,7 @@ def table(
     if df.empty:
         empty_state()
         return
-    shown = df[list(columns)].copy()
+    shown = names.with_labels(df)[list(columns)].copy()  # agencies by the one unambiguous name
     for col, kind in (codes or {}).items():
         shown[col] = shown[col].map(lambda v, k=kind: label(k, v))
     shown = exports.neutralised(_no_nulls(shown)).rename(columns=columns)
@@ -150,7 +150,7 @@ RANKING_COLUMNS = [
 
 def ranking_table(df: pd.DataFrame, key: str) -> str | None:
     """The ranking table with cells coloured against targets; returns the clicked unit id."""
-    shown = exports.neutralised(_no_nulls(df[RANKING_COLUMNS], last=("rank",)))  # unranked sort last
+    shown = exports.neutralised(_no_nulls(names.with_labels(df)[RANKING_COLUMNS], last=("rank",)))  # unranked sort last
     styler = shown.style
     units = {m: measures.get(m).unit for m in ranking.weights()}
     formatters = {
