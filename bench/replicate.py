@@ -8,7 +8,8 @@ and no date passes today); everything else is kept. Each complaint batch's load 
 match, so `python -m etl check` still finds the warehouse consistent (a rebuild from the archive gives
 back the original rows, not the copies: the copies exist only here). Inspections, violations and plans
 are left as they are. The change is published like a load: under the load lock, through
-etl.warehouse.working_copy, in one transaction.
+etl.warehouse.working_copy, in one transaction; the copies carry old batch ids, so the next load
+copies the file once instead of catching up by batch (etl/warehouse.py).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def replicate(db: Path, factor: int, shift_days: int = 3) -> dict:
         raise SystemExit("--factor must be at least 2")
     started = time.monotonic()
     with warehouse.write_lock(db):
-        with warehouse.working_copy(db) as con:
+        with warehouse.working_copy(db, stamped=False) as con:  # old batch ids: next load copies once
             cols = [
                 r[0]
                 for r in con.execute(

@@ -267,11 +267,14 @@ def _catch_up(con: duckdb.DuckDBPyConnection, published: Path) -> dict[str, int]
 
 
 @contextmanager
-def working_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def working_copy(db: Path, stamped: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to the standby file, up to date with the published one; published on clean
     exit (the name then points to it), left unpublished on error.
 
-    The caller must hold write_lock(db) and makes its changes in one transaction.
+    The caller must hold write_lock(db) and makes its changes in one transaction. `stamped`: every row the
+    caller inserts or changes carries the new batch in `last_batch_id` / `batch_id`, or is in a small table
+    (what loads do). A caller that changes rows otherwise passes False: the next load then copies instead of
+    catching up by batch.
     """
     from etl.settings import settings
 
@@ -312,7 +315,7 @@ def working_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         if tmp is not None:
             Path(str(standby) + ".wal").unlink(missing_ok=True)  # of an unpublished load into the old standby
             os.replace(tmp, standby)
-        _publish(db, standby)
+        _publish(db, standby, stamped)
     except BaseException:
         con.close()
         if tmp is not None:
@@ -329,13 +332,16 @@ def _release_readers_in_this_process() -> None:
         readers._CONNECTIONS.sweep()
 
 
-def _publish(db: Path, file: Path) -> None:
-    """Point the published name at `file` (atomic), then record which file that is."""
+def _publish(db: Path, file: Path, stamped: bool = True) -> None:
+    """Point the published name at `file` (atomic), then record which file that is (not when unstamped)."""
+    state_path(db).unlink(missing_ok=True)
     link = db.parent / f"{_tmp_prefix(db)}link-{os.getpid()}"
     link.unlink(missing_ok=True)
     os.symlink(file.name, link)
     os.replace(link, db)
     _fsync_dir(db.parent)
+    if not stamped:
+        return
     record = db.parent / f"{_tmp_prefix(db)}state-{os.getpid()}"
     record.write_text(json.dumps({"file": file.name, "identity": _identity(file)}), encoding="utf-8")
     with open(record, "rb+") as f:
