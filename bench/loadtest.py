@@ -564,7 +564,7 @@ def main() -> int:
         write_report(text)
         return 0
 
-    source = args.db.resolve()
+    source = args.db.absolute().parent.resolve() / args.db.name  # the published name, not the file it links to
     if not source.is_file():
         raise SystemExit(f"no bench warehouse at {source}: python -m etl demo --scale 10 --db {source}")
     updates = sorted((source.parent / "demo").glob("06_cap_nhat_*.csv"))

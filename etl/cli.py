@@ -275,7 +275,7 @@ def rebuild(db: Path | None, target: Path) -> None:
             highlight=False,
             markup=False,
         )
-    target = target.resolve()
+    target = warehouse.published_name(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     # The same salt keeps citizen_hash (and so repeat-contact counts) identical in the rebuilt warehouse.
     salt = warehouse.salt_path(source)

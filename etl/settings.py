@@ -35,6 +35,8 @@ class Settings:
     max_count: int = 100_000  # largest plausible value in a count column (officials checked, ...)
     # Archive of loaded files (masked rows, for `etl rebuild`): days kept; 0 keeps them for ever.
     archive_retention_days: int = 0
+    # Publishing: seconds a load waits for readers to let go of the standby copy before it copies instead.
+    standby_wait_s: int = 30
 
 
 def _coerce(kind: type, value: object, name: str) -> object:

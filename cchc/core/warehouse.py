@@ -8,12 +8,20 @@ The scope is enforced here, by the data a connection can reach, not by the text 
   the scope, `rejected_rows`), can only see the scope's rows: the others are not there.
 
 Both kinds of connection expose the same table names, so every query in the core runs on both.
+
+The published name is a link to one of two files that loads take turns to write (etl/warehouse.py):
+a connection opens the file the name points to, and is let go as soon as the name points to another
+file (on the next query, or within SWEEP_S by a background sweep when nobody asks), so that the load
+after next can write that file in place. A connection is dropped, not closed: a query still running
+on it finishes; DuckDB releases the file when its last cursor is closed.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,13 +67,19 @@ def warehouse_path(path: str | os.PathLike | None = None) -> Path:
 
 
 def data_version(path: str | os.PathLike | None = None) -> tuple[int, int, int]:
-    """Changes whenever the ETL swaps in a new file (os.replace gives a new inode)."""
+    """Changes whenever a load publishes: the name then points to another file (or a new inode), written since."""
     p = warehouse_path(path)
     try:
         s = os.stat(p)
     except FileNotFoundError as exc:
         raise WarehouseMissing(str(p)) from exc
     return (s.st_ino, s.st_mtime_ns, s.st_size)
+
+
+def _resolved(path: Path) -> tuple[Path, tuple[int, int, int]]:
+    """The file the published name points to now, and its version (read from that file, not the name)."""
+    real = Path(os.path.realpath(path))
+    return real, data_version(real)
 
 
 def exists(path: str | os.PathLike | None = None) -> bool:
@@ -121,6 +135,8 @@ def _scoped_batches_sql(has_agency_column: bool) -> list[tuple[str, str]]:
 
 
 def _open(path: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
+    """Open the file at `path` (already resolved); a load may be writing it again if two loads were published
+    since it was resolved: then it is busy (a lock error) and the caller resolves the name again."""
     con = duckdb.connect(":memory:")
     if scope.is_all:
         # A fresh in-memory instance per version: duckdb.connect(path) would be cached per path
@@ -170,22 +186,36 @@ def _locked(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
+SWEEP_S = 2.0  # how often idle connections to files no longer published are let go
+
+
 class _Connections:
-    """A small LRU of connections per (file, version, scope); thread-safe."""
+    """A small LRU of connections per (file, version, scope); thread-safe. Connections to a version that
+    is no longer published are dropped on the next query and by a sweep every SWEEP_S seconds."""
 
     def __init__(self, size: int = 8):
         self.size = size
         self.lock = threading.Lock()
         self.items: OrderedDict[tuple, tuple[duckdb.DuckDBPyConnection, bool]] = OrderedDict()
+        self.sweeper: threading.Thread | None = None
 
     def _entry(self, path: Path, scope: Scope) -> tuple[duckdb.DuckDBPyConnection, bool]:
-        key = (str(path), data_version(path), scope)
-        with self.lock:
-            entry = self.items.get(key)
-            if entry is not None:
-                self.items.move_to_end(key)
-                return entry
-        con = _open(path, scope)
+        for attempt in range(20):
+            real, version = _resolved(path)
+            key = (str(path), version, scope)
+            with self.lock:
+                entry = self.items.get(key)
+                if entry is not None:
+                    self.items.move_to_end(key)
+                    return entry
+            try:
+                con = _open(real, scope)
+                break
+            except duckdb.IOException as exc:
+                # the file was resolved just before a load started writing it again: resolve once more
+                if "lock" not in str(exc).lower() or attempt == 19:
+                    raise
+                time.sleep(0.05)
         present = {
             r[0]
             for r in con.execute(
@@ -197,11 +227,14 @@ class _Connections:
             for r in con.execute("select table_name from duckdb_tables() where database_name = 'memory'").fetchall()
         }
         entry = (con, set(summary.TABLES) <= present)
+        self.sweep()
         with self.lock:
             self.items[key] = entry
             while len(self.items) > self.size:
-                _, (old, _) = self.items.popitem(last=False)
-                old.close()
+                self.items.popitem(last=False)  # dropped, not closed: a query may still be running on it
+            if self.sweeper is None:
+                self.sweeper = threading.Thread(target=self._sweep_forever, name="cchc-warehouse-sweep", daemon=True)
+                self.sweeper.start()
         return entry
 
     def get(self, path: Path, scope: Scope) -> duckdb.DuckDBPyConnection:
@@ -210,8 +243,38 @@ class _Connections:
     def summaries(self, path: Path, scope: Scope) -> bool:
         return self._entry(path, scope)[1]
 
+    def sweep(self) -> int:
+        """Drop connections to versions that are no longer published; return how many."""
+        with self.lock:
+            keys = list(self.items)
+        current: dict[str, tuple | None] = {}
+        stale = []
+        for key in keys:
+            name = key[0]
+            if name not in current:
+                try:
+                    current[name] = data_version(name)
+                except WarehouseMissing:
+                    current[name] = None
+            if key[1] != current[name]:
+                stale.append(key)
+        with self.lock:
+            for key in stale:
+                self.items.pop(key, None)
+        return len(stale)
+
+    def _sweep_forever(self) -> None:
+        while True:
+            time.sleep(SWEEP_S)
+            try:
+                self.sweep()
+            except Exception:  # noqa: BLE001 - the sweep must never end the process's reading
+                pass
+
 
 _CONNECTIONS = _Connections()
+# Let go of every connection before the interpreter tears DuckDB down (no leaked objects at exit).
+atexit.register(lambda: _CONNECTIONS.items.clear())
 
 
 def has_summaries(scope: Scope, path: str | os.PathLike | None = None) -> bool:
