@@ -422,17 +422,21 @@ def _explorer_rows(f: Filters, period: Period, table: str, search: Search | None
         ids = " or ".join(f"starts_with(lower({c}), lower(?))" for c in EXPLORER_IDS[table])
         conds.append(f"({ids})")
         params = [*params, *[search.prefix()] * len(EXPLORER_IDS[table])]
+    source, columns = "explorer_rows", "*"
     if search.terms():
-        # concat_ws skips nulls: a hidden text is no text, in which no word occurs
+        # The shown text folded once per row; concat_ws skips nulls: a hidden text is no text,
+        # in which no word occurs.
         shown = fold(f"concat_ws(' ', {', '.join(EXPLORER_TEXT[table])})")
+        source = f"(select *, {shown} as search_text from explorer_rows)"
+        columns = "* exclude (search_text)"
         for term in search.terms():
-            conds.append(f"contains({shown}, {fold('?')})")
+            conds.append(f"contains(search_text, {fold('?')})")
             params = [*params, term]
     sql = f"""with {facts},
 explorer_rows as (
 {EXPLORER_BODIES[table]}
 )
-select * from explorer_rows
+select {columns} from {source}
 where {" and ".join(conds)}"""
     return sql, params
 
