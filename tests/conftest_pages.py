@@ -272,6 +272,9 @@ CATEGORIES = ["harassment", "delay", "attitude", "procedures", "land", "construc
 ITYPES = ["planned", "unannounced", "self", "joint"]
 VCATS = ["working_hours", "rules", "conduct", "no_badge", "attitude", "harassment", "late_procedure", "other"]
 SATISFACTION = {5: "very_satisfied", 4: "satisfied", 3: "neutral", 2: "dissatisfied", 1: "very_dissatisfied"}
+# Content words for the explorer's search: accents, đ/Đ, capitals, and the LIKE wildcards % and _
+# as literal text; a denunciation's own words ("hối lộ") appear in no other item.
+TOPICS = ("thủ tục", "tham nhũng trong cấp phép", "đất đai", "ĐƯỜNG giao thông", "giảm 50% phí", "mã hồ_sơ trễ")
 # A free-text cell that a spreadsheet would run as a formula unless neutralised.
 FORMULA_TEXT = '=HYPERLINK("http://x","bấm")'
 
@@ -319,7 +322,10 @@ def complaint_rows(n: int = 420, seed: int = 42) -> list[dict]:
         in_remit = status not in ("transferred", "out_of_remit")
         is_open = status in ("new", "in_progress", "overdue")
         score = rng.choice([None, 1, 2, 3, 4, 4, 5, 5]) if status == "resolved" else None
-        text = f"Phản ánh số {k} về thủ tục, liên hệ 09******12"
+        topic = TOPICS[k % len(TOPICS)]
+        text = f"Phản ánh số {k} về {topic}, liên hệ 09******12"
+        if kind == "denunciation":
+            text = f"Tố cáo số {k}: cán bộ nhận hối lộ, {topic}, liên hệ 09******12"
         if k == 7:
             text = FORMULA_TEXT
         rows.append(

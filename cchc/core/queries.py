@@ -10,7 +10,7 @@ text spliced in is fixed fragments of these modules.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -346,7 +346,8 @@ def profile_filters(f: Filters, agency_id: str, current_id: str | None) -> tuple
 # --- explorer and exports ------------------------------------------------------------------
 
 # Denouncers must stay unidentifiable (Law on Denunciations): free text is shown only for items
-# known not to be denunciations; an item of unknown kind fails closed.
+# known not to be denunciations; an item of unknown kind fails closed. The word search looks
+# only at the text as shown (the column below), so it can never match inside a denunciation.
 EXPLORER_BODIES = {
     "complaints": """select received_date, complaint_id, source, unit_name, unit_level,
        agency_name_raw, channel, kind, category, subcategory, status, in_remit, due_date,
@@ -354,42 +355,141 @@ EXPLORER_BODIES = {
        is_on_time, satisfaction,
        case when kind in ('feedback', 'petition', 'complaint') then content_masked end as content_masked
 from complaint_facts
-where is_received
-order by received_date desc, complaint_id, source""",
+where is_received""",
     "inspections": """select inspected_on, inspection_id, source, unit_name, unit_level,
        agency_name_raw, inspection_type, team, lead_unit, officials_checked
-from inspection_facts
-order by inspected_on desc, inspection_id, source""",
+from inspection_facts""",
     "violations": """select inspected_on, inspection_id, violation_id, source, unit_name, unit_level,
        inspection_type, violation_category, officials_involved, handling, description_masked,
        recommendation_masked, remedy_due, remedied_on
-from violation_facts
-order by inspected_on desc, violation_id, source""",
+from violation_facts""",
 }
+# Per table: the id columns a search by id looks at (prefix, any case), the shown text a word
+# search looks at, the columns the rows may be sorted by (the first is the default, newest
+# first) and the key that breaks ties, always ascending.
+EXPLORER_IDS = {
+    "complaints": ("complaint_id",),
+    "inspections": ("inspection_id",),
+    "violations": ("inspection_id", "violation_id"),
+}
+EXPLORER_TEXT = {
+    "complaints": ("content_masked",),
+    "inspections": ("team", "lead_unit"),
+    "violations": ("description_masked", "recommendation_masked"),
+}
+EXPLORER_SORTS = {
+    "complaints": (
+        "received_date",
+        "complaint_id",
+        "unit_name",
+        "due_date",
+        "resolved_date",
+        "resolution_calendar_days",
+        "resolution_working_days",
+    ),
+    "inspections": ("inspected_on", "inspection_id", "unit_name", "officials_checked"),
+    "violations": ("inspected_on", "violation_id", "unit_name", "officials_involved", "remedy_due", "remedied_on"),
+}
+EXPLORER_KEYS = {
+    "complaints": ("complaint_id", "source"),
+    "inspections": ("inspection_id", "source"),
+    "violations": ("violation_id", "source"),
+}
+# Names sort by their letters without accents first ("Đại Từ" among the D's, not after Z).
+_TEXT_SORTS = ("unit_name",)
+MAX_WORDS, MAX_TERM = 10, 100
 
 
-def explorer_sql(f: Filters, period: Period, table: str) -> tuple[str, list]:
-    """The filtered rows of one fact table, newest first, without personal data: complaints
-    received in the period, inspections held in it, and those inspections' findings."""
+def fold(expr: str) -> str:
+    """SQL folding a text for search: lower case, without accents, đ as d (strip_accents keeps đ)."""
+    return f"strip_accents(replace(lower({expr}), 'đ', 'd'))"
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the explorer's user searches for and how the rows are ordered: an id or the start of
+    one (any case), words that must all occur in the shown text (any case, with or without
+    accents), and a sort column of EXPLORER_SORTS (None: the table's default) and direction."""
+
+    id_prefix: str = ""
+    words: str = ""
+    sort: str | None = None
+    descending: bool = True
+
+    def prefix(self) -> str:
+        return self.id_prefix.strip()[:MAX_TERM]
+
+    def terms(self) -> tuple[str, ...]:
+        return tuple(w[:MAX_TERM] for w in self.words.split()[:MAX_WORDS])
+
+
+def _explorer_rows(f: Filters, period: Period, table: str, search: Search | None) -> tuple[str, list]:
+    """SQL selecting the filtered and searched rows of one table (no order), and its values."""
     if table not in EXPLORER_BODIES:
         raise ValueError(f"unknown table: {table!r}")
+    search = search or Search()
     facts, params = _current(f, period)
-    return f"with {facts}\n{EXPLORER_BODIES[table]}", params
+    conds = ["true"]
+    if search.prefix():
+        ids = " or ".join(f"starts_with(lower({c}), lower(?))" for c in EXPLORER_IDS[table])
+        conds.append(f"({ids})")
+        params = [*params, *[search.prefix()] * len(EXPLORER_IDS[table])]
+    source, columns = "explorer_rows", "*"
+    if search.terms():
+        # The shown text folded once per row; concat_ws skips nulls: a hidden text is no text,
+        # in which no word occurs.
+        shown = fold(f"concat_ws(' ', {', '.join(EXPLORER_TEXT[table])})")
+        source = f"(select *, {shown} as search_text from explorer_rows)"
+        columns = "* exclude (search_text)"
+        for term in search.terms():
+            conds.append(f"contains(search_text, {fold('?')})")
+            params = [*params, term]
+    sql = f"""with {facts},
+explorer_rows as (
+{EXPLORER_BODIES[table]}
+)
+select {columns} from {source}
+where {" and ".join(conds)}"""
+    return sql, params
 
 
-def explorer_page(f: Filters, period: Period, table: str, limit: int, offset: int, *, scope: Scope) -> pd.DataFrame:
-    sql, params = explorer_sql(f, period, table)
+def explorer_order(table: str, search: Search | None = None) -> str:
+    """The ORDER BY clause: a whitelisted column, its direction, then the table's key."""
+    search = search or Search()
+    column = search.sort or EXPLORER_SORTS[table][0]
+    if column not in EXPLORER_SORTS[table]:
+        raise ValueError(f"unknown sort column for {table}: {column!r}")
+    way = "desc" if search.descending else "asc"
+    keys = [f"{fold(column)} {way} nulls last"] if column in _TEXT_SORTS else []
+    keys.append(f"{column} {way} nulls last")
+    keys += [f"{k} asc" for k in EXPLORER_KEYS[table]]
+    return "order by " + ", ".join(keys)
+
+
+def explorer_sql(f: Filters, period: Period, table: str, search: Search | None = None) -> tuple[str, list]:
+    """The filtered rows of one fact table, without personal data, as searched and sorted
+    (default: newest first): complaints received in the period, inspections held in it, and
+    those inspections' findings."""
+    sql, params = _explorer_rows(f, period, table, search)
+    return f"{sql}\n{explorer_order(table, search)}", params
+
+
+def explorer_page(
+    f: Filters, period: Period, table: str, limit: int, offset: int, search: Search | None = None, *, scope: Scope
+) -> pd.DataFrame:
+    sql, params = explorer_sql(f, period, table, search)
     return _run(f"{sql}\nlimit ? offset ?", [*params, int(limit), int(offset)], scope)
 
 
-def explorer_count(f: Filters, period: Period, table: str, *, scope: Scope) -> int:
-    sql, params = explorer_sql(f, period, table)
-    return int(_run(f"with rows as ({sql})\nselect count(*) as n from rows", params, scope)["n"].iloc[0])
+def explorer_count(f: Filters, period: Period, table: str, search: Search | None = None, *, scope: Scope) -> int:
+    """How many rows the explorer holds for the filters and search (counted, never sorted)."""
+    sql, params = _explorer_rows(f, period, table, search)
+    return int(_run(f"select count(*) as n from ({sql})", params, scope)["n"].iloc[0])
 
 
-def explorer_stream(f: Filters, period: Period, table: str, *, scope: Scope):
-    """The explorer's rows in chunks, for downloads."""
-    sql, params = explorer_sql(f, period, table)
+def explorer_stream(f: Filters, period: Period, table: str, search: Search | None = None, *, scope: Scope):
+    """The explorer's rows in chunks, for downloads, searched and sorted as on the page."""
+    sql, params = explorer_sql(f, period, table, search)
     return warehouse.stream(sql, params, scope=scope)
 
 

@@ -86,9 +86,9 @@ def profile_trend(f_unit, f_all, period) -> pd.DataFrame:
     )
 
 
-def explorer_stream(f, period, table):
-    """The explorer's rows in chunks for a download (never cached, never whole): a function to
-    call when the file is made, bound now to the viewer's scope (a deferred download runs
-    outside the page's run, where the session is not at hand)."""
+def explorer_stream(f, period, table, search=None):
+    """The explorer's rows in chunks for a download (never cached, never whole), searched and
+    sorted as on the page: a function to call when the file is made, bound now to the viewer's
+    scope (a deferred download runs outside the page's run, where the session is not at hand)."""
     bound = scope()
-    return lambda: queries.explorer_stream(f, period, table, scope=bound)
+    return lambda: queries.explorer_stream(f, period, table, search, scope=bound)
