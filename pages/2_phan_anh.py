@@ -6,7 +6,7 @@ import streamlit as st
 from cchc import charts
 from cchc.core import queries
 from cchc.i18n import label, labeller, t
-from cchc.web import blocks, data, page, widgets
+from cchc.web import blocks, data, page, style, widgets
 
 ctx = page.header("page.complaints")
 f, period = ctx.filters, ctx.period
@@ -52,11 +52,12 @@ widgets.chart(
 )
 
 heat = data.unit_month_heatmap(f, period)
-widgets.chart(
-    charts.heatmap(heat, t("complaints.heatmap_title"), page.chart_context(ctx, t("common.last_12m"))),
-    heat,
-    key="complaints_heatmap",
-)
+with st.container(key=f"{style.WIDE}_heatmap"):  # keeps its width on a phone and scrolls sideways
+    widgets.chart(
+        charts.heatmap(heat, t("complaints.heatmap_title"), page.chart_context(ctx, t("common.last_12m"))),
+        heat,
+        key="complaints_heatmap",
+    )
 
 col1, col2 = st.columns(2)
 with col1:
