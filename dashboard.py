@@ -12,7 +12,7 @@ import streamlit as st
 
 from cchc.auth import roles
 from cchc.i18n import t
-from cchc.web import nav, session, sidebar, signin
+from cchc.web import nav, session, sidebar, signin, style
 
 log = logging.getLogger("cchc.dashboard")
 
@@ -23,6 +23,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",
 )
+style.apply()  # the phone layout and the print view (cchc/web/style.py)
 
 # Every page is registered (a page the role may not open answers a direct URL with a refusal,
 # cchc/web/page.py), before signing in too, so that a shared link opens its page once signed in;

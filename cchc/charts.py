@@ -422,7 +422,8 @@ def heatmap(df: pd.DataFrame, title: str, context: str) -> go.Figure | None:
         )
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(type="category")
+    # slanted month labels, every other one when there are many: they never run into each other
+    fig.update_xaxes(type="category", tickangle=-45, dtick=2 if len(months) > 12 else 1)
     return _layout(fig, title, context, t("axis.month"), None, height=max(360, 120 + 26 * len(grid)))
 
 

@@ -10,6 +10,7 @@ from cchc.web import blocks, cards, data, page, widgets
 ctx = page.header("page.overview")
 f, period = ctx.filters, ctx.period
 where = page.chart_context(ctx)
+page.print_button()
 
 rows = data.headline(f, period)
 CARDS = [

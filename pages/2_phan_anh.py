@@ -6,7 +6,7 @@ import streamlit as st
 from cchc import charts
 from cchc.core import queries
 from cchc.i18n import label, labeller, t
-from cchc.web import blocks, data, page, widgets
+from cchc.web import blocks, data, page, style, widgets
 
 ctx = page.header("page.complaints")
 f, period = ctx.filters, ctx.period
@@ -53,15 +53,16 @@ widgets.chart(
 
 HEAT_TOP = 20
 heat = data.unit_month_heatmap(f, period, top=HEAT_TOP)
-widgets.chart(
-    charts.heatmap(
+with st.container(key=f"{style.WIDE}_heatmap"):  # keeps its width on a phone and scrolls sideways
+    widgets.chart(
+        charts.heatmap(
+            heat,
+            t("complaints.heatmap_title"),
+            page.span_context(ctx, heat["month"], charts.top_title("heatmap", heat["unit_id"].nunique(), HEAT_TOP)),
+        ),
         heat,
-        t("complaints.heatmap_title"),
-        page.span_context(ctx, heat["month"], charts.top_title("heatmap", heat["unit_id"].nunique(), HEAT_TOP)),
-    ),
-    heat,
-    key="complaints_heatmap",
-)
+        key="complaints_heatmap",
+    )
 
 col1, col2 = st.columns(2)
 with col1:

@@ -8,6 +8,7 @@ import streamlit as st
 from cchc import cards, fmt
 from cchc.core import measures
 from cchc.i18n import lang, t
+from cchc.web import style
 
 _ARROW = {"up": "▲", "down": "▼", "flat": "●"}
 _COLOUR = {"good": "green", "bad": "red", "neutral": "gray"}
@@ -46,13 +47,20 @@ def metric(name: str, rows: pd.DataFrame) -> None:
         st.caption(_caption(c.vs_previous, t("common.vs_previous")))
 
 
-def row(names: list[str], rows: pd.DataFrame, per_row: int = 4) -> None:
-    """Cards in rows of `per_row`."""
-    for first in range(0, len(names), per_row):
-        part = names[first : first + per_row]
-        for col, name in zip(st.columns(per_row), part, strict=False):
-            with col:
-                metric(name, rows)
+def _block(key: str | None):
+    """The container a block of cards is drawn in: keyed so that the phone layout
+    (cchc/web/style.py) puts two cards a row instead of one."""
+    return st.container(key=f"{style.CARDS}_{key or 'main'}")
+
+
+def row(names: list[str], rows: pd.DataFrame, per_row: int = 4, key: str | None = None) -> None:
+    """Cards in rows of `per_row` (two a row on a phone)."""
+    with _block(key):
+        for first in range(0, len(names), per_row):
+            part = names[first : first + per_row]
+            for col, name in zip(st.columns(per_row), part, strict=False):
+                with col:
+                    metric(name, rows)
 
 
 def metric_vs_province(name: str, unit_rows: pd.DataFrame, province_rows: pd.DataFrame) -> None:
@@ -79,8 +87,11 @@ def metric_vs_province(name: str, unit_rows: pd.DataFrame, province_rows: pd.Dat
         st.caption(" · ".join(notes))
 
 
-def row_vs_province(names: list[str], unit_rows: pd.DataFrame, province_rows: pd.DataFrame) -> None:
-    for first in range(0, len(names), 4):
-        for col, name in zip(st.columns(4), names[first : first + 4], strict=False):
-            with col:
-                metric_vs_province(name, unit_rows, province_rows)
+def row_vs_province(
+    names: list[str], unit_rows: pd.DataFrame, province_rows: pd.DataFrame, key: str | None = None
+) -> None:
+    with _block(key):
+        for first in range(0, len(names), 4):
+            for col, name in zip(st.columns(4), names[first : first + 4], strict=False):
+                with col:
+                    metric_vs_province(name, unit_rows, province_rows)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
-from cchc import fmt
+from cchc import clock, fmt
 from cchc.core.filters import Filters
 from cchc.i18n import label, t
-from cchc.web import data, nav, signin
+from cchc.web import data, nav, signin, style
 from cchc.web.safe import md_escape
 from cchc.web.session import Context, context
 from cchc.web.sidebar import agency_options
@@ -66,6 +68,8 @@ def span_context(ctx: Context, months, extra: str | None = None) -> str:
 def header(title_key: str, intro_key: str | None = None) -> Context:
     """Title, period and filters shown, data freshness; stops the page when the signed-in role
     may not open it (whatever the URL) or there is no data."""
+    with st.container(key=style.PRINT_ONLY):  # on paper only: whose report and when it was printed
+        st.caption(t("print.heading", app=t("app.title"), page=t(title_key), day=fmt.day(clock.today())))
     st.title(t(title_key))
     signin.refuse_unless(nav.key_for(title_key))
     if not data.exists():
@@ -85,3 +89,18 @@ def header(title_key: str, intro_key: str | None = None) -> Context:
     if intro_key:
         st.markdown(t(intro_key))
     return ctx
+
+
+def print_button() -> None:
+    """A button that opens the browser's print dialog (the print view is cchc/web/style.py's
+    @media print), with the Ctrl+P hint; shown on screen only, and not on a phone."""
+    with st.container(key=style.SCREEN_ONLY + "_print", horizontal=True, vertical_alignment="center"):
+        label = html.escape(t("print.button"))
+        st.html(  # Streamlit strips on* attributes; the script (allowed below) wires the click
+            f'<button type="button" class="cchc-print">&#x1F5A8; {label}</button>'
+            "<script>document.querySelectorAll('button.cchc-print')"
+            ".forEach(b => { b.onclick = () => window.print(); });</script>",
+            width="content",
+            unsafe_allow_javascript=True,
+        )
+        st.caption(t("print.hint"))

@@ -133,10 +133,12 @@ _BAND_BG = {
     "amber": "background-color: #FFF3D1",
     "red": "background-color: #FBE0DE",
 }
+# Rank, name, score and the weakest measure first: what a phone shows without scrolling sideways.
 RANKING_COLUMNS = [
     "rank",
     "unit_name",
     "score",
+    "weakest",
     "trend",
     "to_be_handled",
     "received",
@@ -150,7 +152,9 @@ RANKING_COLUMNS = [
 
 def ranking_table(df: pd.DataFrame, key: str) -> str | None:
     """The ranking table with cells coloured against targets; returns the clicked unit id."""
-    shown = exports.neutralised(_no_nulls(names.with_labels(df)[RANKING_COLUMNS], last=("rank",)))  # unranked sort last
+    frame = names.with_labels(df)
+    frame = frame.assign(weakest=[weakest_text(r) for _, r in frame.iterrows()])
+    shown = exports.neutralised(_no_nulls(frame[RANKING_COLUMNS], last=("rank",)))  # unranked sort last
     styler = shown.style
     units = {m: measures.get(m).unit for m in ranking.weights()}
     formatters = {
@@ -165,10 +169,13 @@ def ranking_table(df: pd.DataFrame, key: str) -> str | None:
         bands = [_BAND_BG.get(measures.band(s), "") for s in df[f"score_{m}"]]
         styler = styler.apply(lambda _col, b=bands: b, subset=[m])
     styler = styler.apply(lambda _c: [_BAND_BG.get(b, "") for b in df["band"]], subset=["score"])
+    # Pixel widths: on a 390 px phone rank, name and score fit beside the selection column and the
+    # weakest measure starts on screen; the rank and name stay pinned while the rest scrolls.
     column_config = {
-        "rank": st.column_config.Column(t("col.rank"), width="small"),
-        "unit_name": st.column_config.Column(t("col.unit_name"), width="medium"),
-        "score": st.column_config.Column(t("measure_short.score"), help=t("ranking.score_help")),
+        "rank": st.column_config.Column(t("col.rank"), width=44, pinned=True),
+        "unit_name": st.column_config.Column(t("col.unit_name"), width=160, pinned=True),
+        "score": st.column_config.Column(t("measure_short.score"), width=64, help=t("ranking.score_help")),
+        "weakest": st.column_config.Column(t("report.col_weakest"), width=190, help=t("ranking.weakest_help")),
         "trend": st.column_config.LineChartColumn(t("col.trend_12m"), width="small"),
     }
     for m in ["to_be_handled", "received", *ranking.weights()]:
@@ -184,6 +191,16 @@ def ranking_table(df: pd.DataFrame, key: str) -> str | None:
     )
     picked = (event or {}).get("selection", {}).get("rows", []) if event else []
     return str(df.iloc[picked[0]]["unit_id"]) if picked else None
+
+
+def weakest_text(r: pd.Series) -> str:
+    """'Tỷ lệ đúng hạn: 62,0 %': the unit's weakest measure (below target, lowest score) and its
+    value, or a dash when every measure meets its target."""
+    name = r.get("weakest")
+    if not isinstance(name, str) or not name:
+        return fmt.DASH
+    m = measures.get(name)
+    return f"{m.label(lang())}: {fmt.value(r[name], m.unit)}"
 
 
 def localise_uploader(button: str, limit: str) -> None:

@@ -236,8 +236,10 @@ def horizontal_overflow(page: Page) -> list[str]:
       for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
         const r = el.getBoundingClientRect();
         if (r.width === 0 || r.height === 0) continue;
+        // tables, and charts kept wide on purpose (cchc/web/style.py WIDE), scroll sideways
         if (r.right > vw + 1 && !el.closest('[data-testid="stDataFrame"], .js-plotly-plot, '
-            + '[data-testid="stTabs"] [role="tablist"], [data-testid="stElementToolbar"]')) {
+            + '[data-testid="stTabs"] [role="tablist"], [data-testid="stElementToolbar"], '
+            + '[class*="st-key-cchc_wide"] [data-testid="stElementContainer"] *')) {
           out.push(`${el.tagName.toLowerCase()}.${el.getAttribute('data-testid') || ''}`
                    + ` right=${Math.round(r.right)} "${(el.innerText || '').slice(0, 60)}"`);
         }
