@@ -310,7 +310,8 @@ def summaries(db: Path | None) -> None:
     target = warehouse.db_path(db)
     if not target.exists():
         raise click.ClickException(f"{target} không tồn tại / does not exist")
-    with warehouse.write_lock(target), warehouse.working_copy(target) as con:
+    # unstamped: the rebuilt rows carry no batch, so the next load copies the file rather than catching up
+    with warehouse.write_lock(target), warehouse.working_copy(target, stamped=False) as con:
         con.execute("begin")
         summary.record(con)
         con.execute("commit")

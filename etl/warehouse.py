@@ -41,6 +41,7 @@ from pathlib import Path
 import duckdb
 
 from cchc import clock
+from cchc.core import summary
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
@@ -199,9 +200,39 @@ def _catch_up(con: duckdb.DuckDBPyConnection, published: Path) -> dict[str, int]
         if unpublished:
             raise _Diverged("unpublished batch")
         mark = con.execute("select coalesce(max(batch_id), 0) from main.load_batches").fetchall()[0][0]
+        # summary tables (cchc/core/summary.py) are per day: the days of the complaints changed since the
+        # mark, as they were here and as they are there, take the published file's summary rows
+        patch_summaries = set(summary.TABLES) <= set(theirs) & mine and "complaints" in mine
+        if patch_summaries:
+            summary.start_days(con)
+            pub_fresh = con.execute(
+                "select count(*) from pub.main.meta where key = 'summary_stamp' and value = ? || ':' || "
+                "(select count(*) from pub.main.complaints)",
+                [summary.VERSION],
+            ).fetchall()[0][0]
+            if not (summary.tracking(con) and pub_fresh):  # either side's summaries stale: take them whole
+                patch_summaries = False
+        if patch_summaries:
+            summary.note_days(
+                con,
+                "select c.received_date, c.resolved_date from main.complaints c join pub.main.complaints p "
+                "on p.source = c.source and p.complaint_id = c.complaint_id where p.last_batch_id > ?",
+                [mark],
+            )
+            summary.note_days(
+                con, "select received_date, resolved_date from pub.main.complaints where last_batch_id > ?", [mark]
+            )
         for table in theirs:
             if table not in mine:
                 raise _Diverged(f"table {table} missing")
+            if patch_summaries and table in summary.TABLES:
+                days = f"day in (select day from {summary.DAYS_TABLE})"
+                con.execute(f"delete from main.{_quote(table)} where {days}")
+                n = con.execute(
+                    f"insert into main.{_quote(table)} select * from pub.main.{_quote(table)} where {days}"
+                ).fetchall()[0][0]
+                copied[table] = n
+                continue
             cols = [
                 r[0]
                 for r in con.execute(
@@ -262,6 +293,7 @@ def _catch_up(con: duckdb.DuckDBPyConnection, published: Path) -> dict[str, int]
         con.execute("rollback")
         raise
     finally:
+        con.execute(f"drop table if exists temp.{summary.DAYS_TABLE}")
         con.execute("detach pub")
     return copied
 

@@ -95,12 +95,14 @@ def plan_all() -> Iterator[None]:
 # --- build -----------------------------------------------------------------------------------
 
 _KEYS = ", ".join(DIMS)
-BUILD_SQL = (
-    f"""create or replace table summary_complaint_days as
-with events as (
+
+
+def _day_select(received_where: str, resolved_where: str) -> str:
+    return f"""with events as (
     select received_date as day, {_KEYS},
            1 as received, 0 as resolved, 0 as on_time, 0 as late, 0 as rated, 0 as sat_rated, 0 as satisfied
     from complaints
+    where {received_where}
     union all
     select resolved_date as day, {_KEYS}, 0, 1,
            coalesce(resolved_date <= due_date, false)::int,
@@ -109,7 +111,7 @@ with events as (
            (satisfaction_score is not null)::int,
            coalesce(satisfaction_score >= 4, false)::int
     from complaints
-    where in_remit and resolved_date is not null
+    where in_remit and resolved_date is not null and {resolved_where}
 )
 select day, {_KEYS},
        sum(received)::integer as received, sum(resolved)::integer as resolved,
@@ -117,22 +119,91 @@ select day, {_KEYS},
        sum(sat_rated)::integer as sat_rated, sum(satisfied)::integer as satisfied
 from events
 group by all
-order by day, {_KEYS}""",
-    f"""create or replace table summary_resolution_days as
-with days as (
+order by day, {_KEYS}"""
+
+
+def _resolution_select(where: str) -> str:
+    return f"""with days as (
     select resolved_date as day, {_KEYS}, 0::tinyint as which, resolution_calendar_days as days
     from complaints
-    where in_remit and resolved_date is not null and resolution_calendar_days is not null
+    where in_remit and resolved_date is not null and resolution_calendar_days is not null and {where}
     union all
     select resolved_date as day, {_KEYS}, 1::tinyint as which, resolution_working_days as days
     from complaints
-    where in_remit and resolved_date is not null and resolution_working_days is not null
+    where in_remit and resolved_date is not null and resolution_working_days is not null and {where}
 )
 select day, {_KEYS}, which, days, count(*)::integer as n
 from days
 group by all
-order by day, {_KEYS}, which, days""",
+order by day, {_KEYS}, which, days"""
+
+
+BUILD_SQL = (
+    "create or replace table summary_complaint_days as\n" + _day_select("true", "true"),
+    "create or replace table summary_resolution_days as\n" + _resolution_select("true"),
 )
+
+# The days whose summary rows a change touched: `summary_days(day)`, a temporary table the caller fills
+# (the days received and resolved of every changed row, before and after the change).
+DAYS_TABLE = "summary_days"
+_IN_DAYS = f"{{col}} in (select day from {DAYS_TABLE})"
+REFRESH_SQL = (
+    f"delete from summary_complaint_days where {_IN_DAYS.format(col='day')}",
+    "insert into summary_complaint_days\n"
+    + _day_select(_IN_DAYS.format(col="received_date"), _IN_DAYS.format(col="resolved_date")),
+    f"delete from summary_resolution_days where {_IN_DAYS.format(col='day')}",
+    "insert into summary_resolution_days\n" + _resolution_select(_IN_DAYS.format(col="resolved_date")),
+)
+
+
+def _tables(con) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main' and not temporary"
+        ).fetchall()
+    }
+
+
+def start_days(con) -> None:
+    """Before a change to `complaints`: an empty temporary `summary_days` for note_days() when the
+    summaries are fresh (then refresh() rebuilds only the days noted), none when they are missing or
+    stale (then refresh() builds them whole)."""
+    con.execute(f"drop table if exists temp.{DAYS_TABLE}")
+    if fresh(con, _tables(con)):
+        con.execute(f"create temp table {DAYS_TABLE} (day date)")
+
+
+def tracking(con) -> bool:
+    return bool(
+        con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?", [DAYS_TABLE]).fetchall()[
+            0
+        ][0]
+    )
+
+
+def note_days(con, select_sql: str, params: list | tuple = ()) -> None:
+    """Add to summary_days the days of `select_sql`'s rows (it yields received_date and
+    resolved_date): call it for the rows a change touches, before and after the change."""
+    if not tracking(con):
+        return
+    con.execute(
+        f"insert into {DAYS_TABLE} select distinct d from (select unnest([received_date, resolved_date]) as d "
+        f"from ({select_sql})) where d is not null and d not in (select day from {DAYS_TABLE})",
+        list(params),
+    )
+
+
+def refresh(con) -> None:
+    """After the change, in its transaction: rebuild the summary rows of the days noted from
+    `complaints` and stamp them; without a start_days() that found them fresh, build them whole."""
+    if not tracking(con):
+        record(con)
+        return
+    for sql in REFRESH_SQL:
+        con.execute(sql)
+    con.execute(f"drop table temp.{DAYS_TABLE}")
+    con.execute("insert or replace into meta values ('summary_stamp', ?)", [stamp(con)])
 
 
 def build(con) -> None:

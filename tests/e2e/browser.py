@@ -218,6 +218,13 @@ def plotly_charts(page: Page) -> list[dict]:
           overlapping,
           drawn: !!svg,
           types: gd && gd.data ? gd.data.map(t => t.type || 'scatter') : [],
+          // pies and donuts whose slices carry no name: neither a label in the slice text nor a legend
+          unnamedPies: gd && gd._fullData ? gd._fullData.filter(t => t.type === 'pie')
+            .filter(t => !(String(t.textinfo || '').includes('label')
+                           || (t.texttemplate && String(t.texttemplate).includes('label'))
+                           || (gd._fullLayout.showlegend && t.showlegend !== false)))
+            .map(t => t.name || '(pie)') : [],
+          top: box.top,
           marks,
           separators: gd && gd._fullLayout ? gd._fullLayout.separators : null,
           title: gd && gd._fullLayout && gd._fullLayout.title

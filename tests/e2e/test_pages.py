@@ -85,6 +85,7 @@ PAGES = {
         cards={"Trong kế hoạch": b.VI_COUNT, "Đã thực hiện": b.VI_COUNT, "Ngoài kế hoạch": b.VI_COUNT},
     ),
     "doi-tuong": Expect("Đối tượng kiểm tra đột xuất", charts=1),
+    "bao-cao": Expect("Báo cáo"),
     "du-lieu": Expect(
         "Dữ liệu",
         text=(re.compile(r"Hiện \d{1,3}(\.\d{3})* trên \d{1,3}(\.\d{3})* dòng bị loại"),),
@@ -99,6 +100,15 @@ DELTA = re.compile(r"^[+\-±]\d{1,3}(\.\d{3})*,\d (%|điểm %)$|^mới phát si
 @pytest.fixture(scope="module")
 def english_phrases(app_dir) -> list[str]:
     return b.catalogue_phrases(app_dir, "en")
+
+
+@pytest.fixture(scope="module")
+def raw_codes() -> re.Pattern:
+    """A code of the codebook (`attitude`, `unknown-agency`, `ktcv` ...) shown as it is, not by its label."""
+    from cchc import codebook
+
+    words = sorted(codebook.raw_codes(), key=len, reverse=True)
+    return re.compile(r"(?<![\w:/.-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w:/-])")
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +129,7 @@ STREAMLIT_ENGLISH = re.compile(
 @pytest.mark.parametrize("width", VIEWPORTS)
 @pytest.mark.parametrize("key", PAGES)
 def test_page_renders_in_vietnamese_with_charts_and_numbers(
-    new_page, key, width, artifacts, english_phrases, catalogue_keys
+    new_page, key, width, artifacts, english_phrases, catalogue_keys, raw_codes
 ):
     expect = PAGES[key]
     page = new_page(*VIEWPORTS[width])
@@ -145,6 +155,8 @@ def test_page_renders_in_vietnamese_with_charts_and_numbers(
             problems.append(f"chart wider than the screen: {c['title']!r} {c['width']} px")
         if c["overlapping"]:
             problems.append(f"chart title runs into the plot: {c['title']!r}: {c['overlapping']}")
+        if c["unnamedPies"]:
+            problems.append(f"pie or donut without slice names (no label, no legend): {c['title']!r}")
         if c["clipped"]:
             problems.append(f"chart texts cut off at the chart's edge: {c['title']!r}: {c['clipped']}")
 
@@ -179,6 +191,15 @@ def test_page_renders_in_vietnamese_with_charts_and_numbers(
         problems.append(f"raw catalogue keys on screen: {keys}")
     if builtin := STREAMLIT_ENGLISH.findall(everything):
         problems.append(f"Streamlit's English widget texts in Vietnamese mode: {builtin}")
+
+    if codes := sorted({m for m in raw_codes.findall(everything)}):
+        problems.append(f"raw codes on a Vietnamese page: {codes}")
+    if width == "390":
+        rows = b.card_rows(page)
+        if any(len(r) > 2 for r in rows) or (len(cards) > 1 and all(len(r) == 1 for r in rows)):
+            problems.append(f"cards per row on a phone: {[len(r) for r in rows]} (two per row expected)")
+        if key == "tong-quan" and charts and charts[0]["top"] >= VIEWPORTS[width][1]:
+            problems.append(f"the first chart starts below the first screen: top={charts[0]['top']:.0f}")
 
     if width == "390" and (overflow := b.horizontal_overflow(page)):
         problems.append(f"wider than a phone screen: {overflow}")
