@@ -21,7 +21,7 @@ from etl.dates import DateError, parse_datetime
 from etl.duedates import DeadlineRules
 from etl.errors import EtlError, MappingError, Rejection, UnreadableFile, WarehouseBusy, reject
 from etl.mapping import ID_COLUMN, Mapping, builtin_mappings, load_mapping, score_header
-from etl.privacy import citizen_hash, load_salt, mask_personal, mask_text, redact_values
+from etl.privacy import Own, citizen_hash, load_salt, mask_personal, mask_text, own_needles, redact_needles
 from etl.readers import InvalidCell, Sheet, check_regular_file, open_sheets, sha256_of
 from etl.settings import Settings, settings
 from etl.textnorm import clean, fold, nfc
@@ -36,6 +36,7 @@ _FOOTER = re.compile(
     r"ky ten|ghi chu|noi nhan|ke toan|lanh dao|truong phong|.*ngay \d+ thang \d+ nam \d+)"
 )
 _DENUNCIATION = re.compile(r"\bto cao\b")
+_DIGIT = re.compile(r"\d")
 OPEN_STATUSES = {"new", "in_progress", "overdue"}
 OUT_OF_REMIT = {"transferred", "out_of_remit"}
 SATISFACTION_SCORE = {"very_satisfied": 5, "satisfied": 4, "neutral": 3, "dissatisfied": 2, "very_dissatisfied": 1}
@@ -273,6 +274,8 @@ class RowContext:
         self.settings = s = s or settings()
         self.archived = layout.archived
         self.null_values = layout.mapping.null_values
+        # Folding keeps digits: when no null value holds one, a cell with a digit (an ID, a date) is not null.
+        self._null_digits = any(ch.isdigit() for v in self.null_values for ch in v)
         self.date_formats = tuple(layout.mapping.date_formats)
         self.min_date = s.min_date
         self.max_deadline = _years_after(today, s.max_deadline_years)
@@ -286,7 +289,12 @@ class RowContext:
             v = cells[idx] if idx < len(cells) else None
             if isinstance(v, str):
                 v = clean(v)
-                if v is not None and len(v) <= 40 and fold(v) in self.null_values:
+                if (
+                    v is not None
+                    and len(v) <= 40
+                    and (self._null_digits or not _DIGIT.search(v))
+                    and fold(v) in self.null_values
+                ):
                     v = None
             if role == "col":
                 values[name] = v
@@ -328,14 +336,14 @@ def _years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _own(personal: dict[str, list[object]]) -> list[tuple[str, object]]:
-    """The row's own personal values, to mask wherever they are repeated."""
-    return [(k, str(v)) for k, vs in personal.items() for v in vs if v is not None]
+def _own(personal: dict[str, list[object]]) -> Own:
+    """The row's own personal values, to mask wherever they are repeated (prepared once per row)."""
+    return own_needles([(k, str(v)) for k, vs in personal.items() for v in vs if v is not None])
 
 
 class RowErrors:
-    def __init__(self, row: int, ctx: RowContext, own: list[tuple[str, object]] | None = None):
-        self.row, self.ctx, self.items, self.own = row, ctx, [], own or []
+    def __init__(self, row: int, ctx: RowContext, own: Own | None = None):
+        self.row, self.ctx, self.items, self.own = row, ctx, [], own or Own()
 
     def add(self, error_type: str, column: str | None = None, value: object = None, **kw) -> None:
         header = self.ctx.header(column) if column else None
@@ -497,24 +505,24 @@ def _reads_like_agency(text: str) -> bool:
     return first in (_AGENCY_FIRST_ASCII if text.isascii() else _AGENCY_FIRST)
 
 
-def mask_agency(text: str, own: list[tuple[str, object]]) -> str:
+def mask_agency(text: str, own: Own | list[tuple[str, object]]) -> str:
     """An agency cell as kept in a reason or the archive: phones, e-mails, IDs and the row's own values masked;
     names too unless it starts like an agency name (many wards and streets bear a person's name)."""
     if _reads_like_agency(text):
-        text = redact_values(nfc(text), own)
+        text = redact_needles(nfc(text), own_needles(own))
         cut = _QUALIFIER.search(text)  # 'UBND xã X (anh B, 09…)': what follows the unit's name may be a contact
         head, tail = (text[: cut.start()], text[cut.start() :]) if cut else (text, "")
         return (mask_text(head) or "") + (mask_personal(tail) or "")
     return mask_personal(text, own) or ""
 
 
-def _masked(values: dict, column: str, ctx: RowContext, own: list[tuple[str, object]] | None = None) -> str | None:
+def _masked(values: dict, column: str, ctx: RowContext, own: Own | None = None) -> str | None:
     v = values.get(column)
     if v is None:
         return None
     if column not in ctx.mapping.masked and column not in FREE_TEXT:
         return clean(v)
-    return mask_personal(clean(v), own or [])
+    return mask_personal(clean(v), own)
 
 
 _MASK_TAG = re.compile(r"\[(?:SĐT|EMAIL|CCCD|HỌ TÊN|ĐỊA CHỈ|\*\*\*)\]")
@@ -535,9 +543,11 @@ def _mentions_denunciation(*texts: object) -> bool:
     return any(isinstance(t, str) and _DENUNCIATION.search(fold(t)) for t in texts)
 
 
-def complaint_record(row: int, cells: list[object], ctx: RowContext) -> tuple[dict | None, list[Rejection]]:
-    """One export row -> a canonical complaint, or the reasons it is rejected."""
-    values, personal = ctx.split(cells)
+def complaint_record(
+    row: int, cells: list[object], ctx: RowContext, parts: tuple[dict, dict] | None = None
+) -> tuple[dict | None, list[Rejection]]:
+    """One export row -> a canonical complaint, or the reasons it is rejected (`parts`: ctx.split(cells))."""
+    values, personal = parts or ctx.split(cells)
     own = _own(personal)
     errors = RowErrors(row, ctx, own)
     cid = _id_value(values, "complaint_id", errors)
@@ -591,10 +601,10 @@ def complaint_record(row: int, cells: list[object], ctx: RowContext) -> tuple[di
 
 
 def inspection_record(
-    row: int, cells: list[object], ctx: RowContext, seq: dict[str, int]
+    row: int, cells: list[object], ctx: RowContext, seq: dict[str, int], parts: tuple[dict, dict] | None = None
 ) -> tuple[dict | None, list[Rejection]]:
     """One findings row -> an inspection plus (when a finding is present) one violation."""
-    values, personal = ctx.split(cells)
+    values, personal = parts or ctx.split(cells)
     own = _own(personal)
     errors = RowErrors(row, ctx, own)
     iid = _id_value(values, "inspection_id", errors)
@@ -645,14 +655,18 @@ def inspection_record(
 
 
 def archive_cells(
-    row_cells: list[object], record: dict | None, ctx: RowContext, columns: list[tuple[int, str, str]]
+    row_cells: list[object],
+    record: dict | None,
+    ctx: RowContext,
+    columns: list[tuple[int, str, str]],
+    parts: tuple[dict, dict] | None = None,
 ) -> list[object]:
     """The cells of one row as the archive keeps them: what a rebuild needs, masked, no personal value.
 
     A rebuild must validate each row as this load did, so a cell that is a known spelling (an agency alias, a
     vocabulary value) is kept as written; any other text is masked like free text.
     """
-    values, personal = ctx.split(row_cells)
+    _, personal = parts or ctx.split(row_cells)
     own = _own(personal)
     m = ctx.mapping
     out: list[object] = []
@@ -1128,12 +1142,13 @@ def _rows_into(con, layout: Layout, result: FileResult, ctx: RowContext, rules, 
             )
         errs = ctx.invalid_cells(row, cells)
         record = None
+        parts = ctx.split(cells)
         if not errs:
             if m.kind == "complaints":
-                record, errs = complaint_record(row, cells, ctx)
+                record, errs = complaint_record(row, cells, ctx, parts)
             else:
-                record, errs = inspection_record(row, cells, ctx, seq)
-        writer.row(row, archive_cells(cells, record, ctx, arch_cols))
+                record, errs = inspection_record(row, cells, ctx, seq, parts)
+        writer.row(row, archive_cells(cells, record, ctx, arch_cols, parts))
         if errs:
             result.add_rejections(errs, s.max_rejections_stored)
             result.rows_rejected += 1
