@@ -846,17 +846,42 @@ def _merge_complaints(con: duckdb.DuckDBPyConnection, source: str, batch_id: int
         from stage s left join complaints c on c.source = ? and c.complaint_id = s.complaint_id""",
         [source],
     ).fetchall()[0]
-    cols = ", ".join(COMPLAINT_COLUMNS + ["row_hash"])
-    sets = ", ".join(f"{c} = excluded.{c}" for c in COMPLAINT_COLUMNS + ["row_hash"])
+    _upsert_in_order(con, "complaints", "complaint_id", COMPLAINT_COLUMNS, "row_hash", "stage", source, batch_id)
+    return new, updated, unchanged
+
+
+def _upsert_in_order(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    key: str,
+    columns: list[str],
+    hash_column: str,
+    rows: str,
+    source: str,
+    batch_id: int,
+) -> None:
+    """Update the rows whose hash changed, then append the new ones in date order (FACT_ORDER).
+
+    Two statements rather than `insert … on conflict`, which does not keep the order of its select. Table,
+    column and relation names come from the constant lists of this module, never from input.
+    """
+    sets = ", ".join(f"{c} = s.{c}" for c in columns)
     con.execute(
         f"""
-        insert into complaints (source, {cols}, first_batch_id, last_batch_id)
-        select ?, {cols}, ?, ? from stage
-        on conflict (source, complaint_id) do update set {sets}, last_batch_id = excluded.last_batch_id
-        where complaints.row_hash <> excluded.row_hash""",
-        [source, batch_id, batch_id],
+        update {table} t set {sets}, row_hash = s.{hash_column}, last_batch_id = ?
+        from {rows} s where t.source = ? and t.{key} = s.{key} and t.row_hash <> s.{hash_column}""",
+        [batch_id, source],
     )
-    return new, updated, unchanged
+    cols = ", ".join(columns)
+    order = {"complaints": "received_date", "inspections": "inspected_on", "violations": "inspected_on"}[table]
+    con.execute(
+        f"""
+        insert into {table} (source, {cols}, row_hash, first_batch_id, last_batch_id)
+        select ?, {cols}, {hash_column}, ?, ? from {rows} s
+        where not exists (select 1 from {table} t where t.source = ? and t.{key} = s.{key})
+        order by s.{order}, s.{key}""",
+        [source, batch_id, batch_id, source],
+    )
 
 
 def _merge_inspections(con: duckdb.DuckDBPyConnection, source: str, batch_id: int) -> tuple[int, int, int]:
@@ -879,28 +904,61 @@ def _merge_inspections(con: duckdb.DuckDBPyConnection, source: str, batch_id: in
                count(*) filter (where old_hash = new_hash) from cmp""",
         [source, source],
     ).fetchall()[0]
-    icols = ", ".join(INSPECTION_COLUMNS)
-    isets = ", ".join(f"{c} = excluded.{c}" for c in INSPECTION_COLUMNS + ["row_hash"])
-    con.execute(
-        f"""
-        insert into inspections (source, {icols}, row_hash, first_batch_id, last_batch_id)
-        select ?, {icols}, insp_hash, ?, ? from stage
-        qualify row_number() over (partition by inspection_id order by row_number desc) = 1
-        on conflict (source, inspection_id) do update set {isets}, last_batch_id = excluded.last_batch_id
-        where inspections.row_hash <> excluded.row_hash""",
-        [source, batch_id, batch_id],
+    con.execute("""
+        create or replace temp table stage_inspections as
+        select * from stage qualify row_number() over (partition by inspection_id order by row_number desc) = 1""")
+    _upsert_in_order(
+        con, "inspections", "inspection_id", INSPECTION_COLUMNS, "insp_hash", "stage_inspections", source, batch_id
     )
-    vcols = ", ".join(VIOLATION_COLUMNS)
-    vsets = ", ".join(f"{c} = excluded.{c}" for c in VIOLATION_COLUMNS + ["row_hash"])
-    con.execute(
-        f"""
-        insert into violations (source, {vcols}, row_hash, first_batch_id, last_batch_id)
-        select ?, {vcols}, row_hash, ?, ? from stage where violation_id is not null
-        on conflict (source, violation_id) do update set {vsets}, last_batch_id = excluded.last_batch_id
-        where violations.row_hash <> excluded.row_hash""",
-        [source, batch_id, batch_id],
-    )
+    con.execute("drop table stage_inspections")
+    findings = "(select * from stage where violation_id is not null)"
+    _upsert_in_order(con, "violations", "violation_id", VIOLATION_COLUMNS, "row_hash", findings, source, batch_id)
     return new, updated, unchanged
+
+
+# ---------------------------------------------------------------- after the merge
+
+# Facts by the date a period filter reads, so that DuckDB's per-row-group min/max skips the other blocks.
+# A load appends its new rows in this order (a monthly export of newer items keeps the table roughly
+# ordered); `cluster_by_date` rewrites the tables in it (etl rebuild does, once, after its last file).
+# Violations follow their inspection's date.
+FACT_ORDER = {
+    "complaints": "received_date, source, complaint_id",
+    "inspections": "inspected_on, source, inspection_id",
+}
+
+
+def after_merge(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> None:
+    """Runs inside the file's transaction, after its rows are merged: the place for what the load keeps
+    derived from the facts (summary tables), so that they change in the same transaction as the rows."""
+
+
+def cluster_by_date(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the fact tables in date order, in one transaction (the keys and constraints stay)."""
+    con.execute("begin")
+    try:
+        for table in FACT_ORDER:
+            con.execute(f"create temp table _sorted as select * from {table} order by {FACT_ORDER[table]}")
+            con.execute(f"delete from {table}")
+            con.execute(f"insert into {table} select * from _sorted order by {FACT_ORDER[table]}")
+            con.execute("drop table _sorted")
+        con.execute("""
+            create temp table _sorted as
+            select v.*, i.inspected_on as _day from violations v
+            left join inspections i on i.source = v.source and i.inspection_id = v.inspection_id""")
+        con.execute("delete from violations")
+        con.execute("insert into violations select * exclude (_day) from _sorted order by _day, source, violation_id")
+        con.execute("drop table _sorted")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def cluster_warehouse(db: Path) -> None:
+    """cluster_by_date on a warehouse file, published like a load (the previous file stays until then)."""
+    with warehouse.write_lock(db), warehouse.working_copy(db) as con:
+        cluster_by_date(con)
 
 
 # ---------------------------------------------------------------- one file
@@ -1114,6 +1172,7 @@ def _load_into(
         merge = _merge_complaints if m.kind == "complaints" else _merge_inspections
         result.rows_loaded, result.rows_updated, result.rows_unchanged = merge(con, m.source, batch_id)
         result.batch_id = batch_id
+        after_merge(con, m.kind, batch_id)
         archive_path = writer.publish()
         _record_batch(con, db, layout, result, str(archive_path.relative_to(db.parent)))
         con.execute("commit")
