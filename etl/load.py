@@ -682,13 +682,17 @@ def archive_cells(
             key = {"recommendation": "recommendation_masked", "content": "content_masked"}.get(name, key)
             withheld = name == "content" and record.get("_withheld")
             out.append(WITHHELD if withheld else record.get(key))  # the marker is withheld again on rebuild
+        elif record is not None and name in ("complaint_id", "inspection_id") and raw == record.get(name):
+            out.append(raw)  # the ID passed _id_value's check unchanged: masked, it is itself
         elif record is not None and name in ("team", "lead_unit", "category", "subcategory"):
             out.append(record.get(name))
         elif name in ("content", "description", "recommendation"):
             out.append(None)  # a rejected row's text is not needed again, and may be a denunciation's
         elif raw is None or not isinstance(raw, str):
             out.append(raw)
-        elif (name == "agency" and ctx.matcher.is_alias(raw)) or m.code_for(name, raw) is not None:
+        elif name == "agency" and ctx.matcher.is_alias(raw):
+            out.append(raw)
+        elif name in m.values and m.code_for(name, raw) is not None:  # no vocabulary: no code
             out.append(raw)
         elif name == "agency":
             out.append(mask_agency(raw, own))
