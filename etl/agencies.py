@@ -512,6 +512,7 @@ class AgencyMatcher:
             ).fetchall()
         }
         self._entries: dict[str, _Entry | AgencyMatch] = {}
+        self._alias_of: dict[str, bool] = {}  # raw text -> is it exactly a known spelling
         self._suggestions: dict[str, list[str]] = {}
 
     def match(self, raw: str, on: dt.date | None) -> AgencyMatch:
@@ -530,7 +531,14 @@ class AgencyMatcher:
 
     def is_alias(self, raw: str) -> bool:
         """Whether the text is exactly a known spelling of some unit (nothing else in the cell)."""
-        return isinstance(raw, str) and _match_key(raw) in self._index
+        if not isinstance(raw, str):
+            return False
+        known = self._alias_of.get(raw)
+        if known is None:
+            if len(self._alias_of) > 1 << 16:
+                self._alias_of.clear()
+            known = self._alias_of[raw] = _match_key(raw) in self._index
+        return known
 
     def name_of(self, agency_id: str) -> str:
         return self._units[agency_id].name
@@ -542,6 +550,7 @@ class AgencyMatcher:
             self._add_alias(_IY.sub(r"\1i", alias), agency_id)
         self._entries.clear()
         self._suggestions.clear()
+        self._alias_of.clear()
 
     def register(self, con: duckdb.DuckDBPyConnection, source: str, raw_name: str, level: str) -> str:
         """register() the unit in the warehouse and in this matcher; returns its agency_id."""

@@ -297,6 +297,10 @@ def rebuild(db: Path | None, target: Path) -> None:
             code = max(code, run_plan([file_path], target, mapping_path, as_json=False, names=[name]))
         else:
             code = max(code, run_load([file_path], target, kind, mapping_path, as_json=False, names=[name]))
+    if target.exists():  # loads append in each file's date order; the rebuilt tables are stored in date order
+        from etl.load import cluster_warehouse
+
+        cluster_warehouse(target)
     sys.exit(code)
 
 

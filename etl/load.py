@@ -22,7 +22,7 @@ from etl.dates import DateError, parse_datetime
 from etl.duedates import DeadlineRules
 from etl.errors import EtlError, MappingError, Rejection, UnreadableFile, WarehouseBusy, reject
 from etl.mapping import ID_COLUMN, Mapping, builtin_mappings, load_mapping, score_header
-from etl.privacy import citizen_hash, load_salt, mask_personal, mask_text, redact_values
+from etl.privacy import Own, citizen_hash, load_salt, mask_personal, mask_text, own_needles, redact_needles
 from etl.readers import InvalidCell, Sheet, check_regular_file, open_sheets, sha256_of
 from etl.settings import Settings, settings
 from etl.textnorm import clean, fold, nfc
@@ -37,6 +37,7 @@ _FOOTER = re.compile(
     r"ky ten|ghi chu|noi nhan|ke toan|lanh dao|truong phong|.*ngay \d+ thang \d+ nam \d+)"
 )
 _DENUNCIATION = re.compile(r"\bto cao\b")
+_DIGIT = re.compile(r"\d")
 OPEN_STATUSES = {"new", "in_progress", "overdue"}
 OUT_OF_REMIT = {"transferred", "out_of_remit"}
 SATISFACTION_SCORE = {"very_satisfied": 5, "satisfied": 4, "neutral": 3, "dissatisfied": 2, "very_dissatisfied": 1}
@@ -274,6 +275,8 @@ class RowContext:
         self.settings = s = s or settings()
         self.archived = layout.archived
         self.null_values = layout.mapping.null_values
+        # Folding keeps digits: when no null value holds one, a cell with a digit (an ID, a date) is not null.
+        self._null_digits = any(ch.isdigit() for v in self.null_values for ch in v)
         self.date_formats = tuple(layout.mapping.date_formats)
         self.min_date = s.min_date
         self.max_deadline = _years_after(today, s.max_deadline_years)
@@ -287,7 +290,12 @@ class RowContext:
             v = cells[idx] if idx < len(cells) else None
             if isinstance(v, str):
                 v = clean(v)
-                if v is not None and len(v) <= 40 and fold(v) in self.null_values:
+                if (
+                    v is not None
+                    and len(v) <= 40
+                    and (self._null_digits or not _DIGIT.search(v))
+                    and fold(v) in self.null_values
+                ):
                     v = None
             if role == "col":
                 values[name] = v
@@ -329,14 +337,14 @@ def _years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _own(personal: dict[str, list[object]]) -> list[tuple[str, object]]:
-    """The row's own personal values, to mask wherever they are repeated."""
-    return [(k, str(v)) for k, vs in personal.items() for v in vs if v is not None]
+def _own(personal: dict[str, list[object]]) -> Own:
+    """The row's own personal values, to mask wherever they are repeated (prepared once per row)."""
+    return own_needles([(k, str(v)) for k, vs in personal.items() for v in vs if v is not None])
 
 
 class RowErrors:
-    def __init__(self, row: int, ctx: RowContext, own: list[tuple[str, object]] | None = None):
-        self.row, self.ctx, self.items, self.own = row, ctx, [], own or []
+    def __init__(self, row: int, ctx: RowContext, own: Own | None = None):
+        self.row, self.ctx, self.items, self.own = row, ctx, [], own or Own()
 
     def add(self, error_type: str, column: str | None = None, value: object = None, **kw) -> None:
         header = self.ctx.header(column) if column else None
@@ -498,24 +506,24 @@ def _reads_like_agency(text: str) -> bool:
     return first in (_AGENCY_FIRST_ASCII if text.isascii() else _AGENCY_FIRST)
 
 
-def mask_agency(text: str, own: list[tuple[str, object]]) -> str:
+def mask_agency(text: str, own: Own | list[tuple[str, object]]) -> str:
     """An agency cell as kept in a reason or the archive: phones, e-mails, IDs and the row's own values masked;
     names too unless it starts like an agency name (many wards and streets bear a person's name)."""
     if _reads_like_agency(text):
-        text = redact_values(nfc(text), own)
+        text = redact_needles(nfc(text), own_needles(own))
         cut = _QUALIFIER.search(text)  # 'UBND xã X (anh B, 09…)': what follows the unit's name may be a contact
         head, tail = (text[: cut.start()], text[cut.start() :]) if cut else (text, "")
         return (mask_text(head) or "") + (mask_personal(tail) or "")
     return mask_personal(text, own) or ""
 
 
-def _masked(values: dict, column: str, ctx: RowContext, own: list[tuple[str, object]] | None = None) -> str | None:
+def _masked(values: dict, column: str, ctx: RowContext, own: Own | None = None) -> str | None:
     v = values.get(column)
     if v is None:
         return None
     if column not in ctx.mapping.masked and column not in FREE_TEXT:
         return clean(v)
-    return mask_personal(clean(v), own or [])
+    return mask_personal(clean(v), own)
 
 
 _MASK_TAG = re.compile(r"\[(?:SĐT|EMAIL|CCCD|HỌ TÊN|ĐỊA CHỈ|\*\*\*)\]")
@@ -536,9 +544,11 @@ def _mentions_denunciation(*texts: object) -> bool:
     return any(isinstance(t, str) and _DENUNCIATION.search(fold(t)) for t in texts)
 
 
-def complaint_record(row: int, cells: list[object], ctx: RowContext) -> tuple[dict | None, list[Rejection]]:
-    """One export row -> a canonical complaint, or the reasons it is rejected."""
-    values, personal = ctx.split(cells)
+def complaint_record(
+    row: int, cells: list[object], ctx: RowContext, parts: tuple[dict, dict] | None = None
+) -> tuple[dict | None, list[Rejection]]:
+    """One export row -> a canonical complaint, or the reasons it is rejected (`parts`: ctx.split(cells))."""
+    values, personal = parts or ctx.split(cells)
     own = _own(personal)
     errors = RowErrors(row, ctx, own)
     cid = _id_value(values, "complaint_id", errors)
@@ -592,10 +602,10 @@ def complaint_record(row: int, cells: list[object], ctx: RowContext) -> tuple[di
 
 
 def inspection_record(
-    row: int, cells: list[object], ctx: RowContext, seq: dict[str, int]
+    row: int, cells: list[object], ctx: RowContext, seq: dict[str, int], parts: tuple[dict, dict] | None = None
 ) -> tuple[dict | None, list[Rejection]]:
     """One findings row -> an inspection plus (when a finding is present) one violation."""
-    values, personal = ctx.split(cells)
+    values, personal = parts or ctx.split(cells)
     own = _own(personal)
     errors = RowErrors(row, ctx, own)
     iid = _id_value(values, "inspection_id", errors)
@@ -646,14 +656,18 @@ def inspection_record(
 
 
 def archive_cells(
-    row_cells: list[object], record: dict | None, ctx: RowContext, columns: list[tuple[int, str, str]]
+    row_cells: list[object],
+    record: dict | None,
+    ctx: RowContext,
+    columns: list[tuple[int, str, str]],
+    parts: tuple[dict, dict] | None = None,
 ) -> list[object]:
     """The cells of one row as the archive keeps them: what a rebuild needs, masked, no personal value.
 
     A rebuild must validate each row as this load did, so a cell that is a known spelling (an agency alias, a
     vocabulary value) is kept as written; any other text is masked like free text.
     """
-    values, personal = ctx.split(row_cells)
+    _, personal = parts or ctx.split(row_cells)
     own = _own(personal)
     m = ctx.mapping
     out: list[object] = []
@@ -669,13 +683,17 @@ def archive_cells(
             key = {"recommendation": "recommendation_masked", "content": "content_masked"}.get(name, key)
             withheld = name == "content" and record.get("_withheld")
             out.append(WITHHELD if withheld else record.get(key))  # the marker is withheld again on rebuild
+        elif record is not None and name in ("complaint_id", "inspection_id") and raw == record.get(name):
+            out.append(raw)  # the ID passed _id_value's check unchanged: masked, it is itself
         elif record is not None and name in ("team", "lead_unit", "category", "subcategory"):
             out.append(record.get(name))
         elif name in ("content", "description", "recommendation"):
             out.append(None)  # a rejected row's text is not needed again, and may be a denunciation's
         elif raw is None or not isinstance(raw, str):
             out.append(raw)
-        elif (name == "agency" and ctx.matcher.is_alias(raw)) or m.code_for(name, raw) is not None:
+        elif name == "agency" and ctx.matcher.is_alias(raw):
+            out.append(raw)
+        elif name in m.values and m.code_for(name, raw) is not None:  # no vocabulary: no code
             out.append(raw)
         elif name == "agency":
             out.append(mask_agency(raw, own))
@@ -833,17 +851,42 @@ def _merge_complaints(con: duckdb.DuckDBPyConnection, source: str, batch_id: int
         from stage s left join complaints c on c.source = ? and c.complaint_id = s.complaint_id""",
         [source],
     ).fetchall()[0]
-    cols = ", ".join(COMPLAINT_COLUMNS + ["row_hash"])
-    sets = ", ".join(f"{c} = excluded.{c}" for c in COMPLAINT_COLUMNS + ["row_hash"])
+    _upsert_in_order(con, "complaints", "complaint_id", COMPLAINT_COLUMNS, "row_hash", "stage", source, batch_id)
+    return new, updated, unchanged
+
+
+def _upsert_in_order(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    key: str,
+    columns: list[str],
+    hash_column: str,
+    rows: str,
+    source: str,
+    batch_id: int,
+) -> None:
+    """Update the rows whose hash changed, then append the new ones in date order (FACT_ORDER).
+
+    Two statements rather than `insert … on conflict`, which does not keep the order of its select. Table,
+    column and relation names come from the constant lists of this module, never from input.
+    """
+    sets = ", ".join(f"{c} = s.{c}" for c in columns)
     con.execute(
         f"""
-        insert into complaints (source, {cols}, first_batch_id, last_batch_id)
-        select ?, {cols}, ?, ? from stage
-        on conflict (source, complaint_id) do update set {sets}, last_batch_id = excluded.last_batch_id
-        where complaints.row_hash <> excluded.row_hash""",
-        [source, batch_id, batch_id],
+        update {table} t set {sets}, row_hash = s.{hash_column}, last_batch_id = ?
+        from {rows} s where t.source = ? and t.{key} = s.{key} and t.row_hash <> s.{hash_column}""",
+        [batch_id, source],
     )
-    return new, updated, unchanged
+    cols = ", ".join(columns)
+    order = {"complaints": "received_date", "inspections": "inspected_on", "violations": "inspected_on"}[table]
+    con.execute(
+        f"""
+        insert into {table} (source, {cols}, row_hash, first_batch_id, last_batch_id)
+        select ?, {cols}, {hash_column}, ?, ? from {rows} s
+        where not exists (select 1 from {table} t where t.source = ? and t.{key} = s.{key})
+        order by s.{order}, s.{key}""",
+        [source, batch_id, batch_id, source],
+    )
 
 
 def _merge_inspections(con: duckdb.DuckDBPyConnection, source: str, batch_id: int) -> tuple[int, int, int]:
@@ -866,28 +909,61 @@ def _merge_inspections(con: duckdb.DuckDBPyConnection, source: str, batch_id: in
                count(*) filter (where old_hash = new_hash) from cmp""",
         [source, source],
     ).fetchall()[0]
-    icols = ", ".join(INSPECTION_COLUMNS)
-    isets = ", ".join(f"{c} = excluded.{c}" for c in INSPECTION_COLUMNS + ["row_hash"])
-    con.execute(
-        f"""
-        insert into inspections (source, {icols}, row_hash, first_batch_id, last_batch_id)
-        select ?, {icols}, insp_hash, ?, ? from stage
-        qualify row_number() over (partition by inspection_id order by row_number desc) = 1
-        on conflict (source, inspection_id) do update set {isets}, last_batch_id = excluded.last_batch_id
-        where inspections.row_hash <> excluded.row_hash""",
-        [source, batch_id, batch_id],
+    con.execute("""
+        create or replace temp table stage_inspections as
+        select * from stage qualify row_number() over (partition by inspection_id order by row_number desc) = 1""")
+    _upsert_in_order(
+        con, "inspections", "inspection_id", INSPECTION_COLUMNS, "insp_hash", "stage_inspections", source, batch_id
     )
-    vcols = ", ".join(VIOLATION_COLUMNS)
-    vsets = ", ".join(f"{c} = excluded.{c}" for c in VIOLATION_COLUMNS + ["row_hash"])
-    con.execute(
-        f"""
-        insert into violations (source, {vcols}, row_hash, first_batch_id, last_batch_id)
-        select ?, {vcols}, row_hash, ?, ? from stage where violation_id is not null
-        on conflict (source, violation_id) do update set {vsets}, last_batch_id = excluded.last_batch_id
-        where violations.row_hash <> excluded.row_hash""",
-        [source, batch_id, batch_id],
-    )
+    con.execute("drop table stage_inspections")
+    findings = "(select * from stage where violation_id is not null)"
+    _upsert_in_order(con, "violations", "violation_id", VIOLATION_COLUMNS, "row_hash", findings, source, batch_id)
     return new, updated, unchanged
+
+
+# ---------------------------------------------------------------- after the merge
+
+# Facts by the date a period filter reads, so that DuckDB's per-row-group min/max skips the other blocks.
+# A load appends its new rows in this order (a monthly export of newer items keeps the table roughly
+# ordered); `cluster_by_date` rewrites the tables in it (etl rebuild does, once, after its last file).
+# Violations follow their inspection's date.
+FACT_ORDER = {
+    "complaints": "received_date, source, complaint_id",
+    "inspections": "inspected_on, source, inspection_id",
+}
+
+
+def after_merge(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> None:
+    """Runs inside the file's transaction, after its rows are merged: the place for what the load keeps
+    derived from the facts (summary tables), so that they change in the same transaction as the rows."""
+
+
+def cluster_by_date(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the fact tables in date order, in one transaction (the keys and constraints stay)."""
+    con.execute("begin")
+    try:
+        for table in FACT_ORDER:
+            con.execute(f"create temp table _sorted as select * from {table} order by {FACT_ORDER[table]}")
+            con.execute(f"delete from {table}")
+            con.execute(f"insert into {table} select * from _sorted order by {FACT_ORDER[table]}")
+            con.execute("drop table _sorted")
+        con.execute("""
+            create temp table _sorted as
+            select v.*, i.inspected_on as _day from violations v
+            left join inspections i on i.source = v.source and i.inspection_id = v.inspection_id""")
+        con.execute("delete from violations")
+        con.execute("insert into violations select * exclude (_day) from _sorted order by _day, source, violation_id")
+        con.execute("drop table _sorted")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def cluster_warehouse(db: Path) -> None:
+    """cluster_by_date on a warehouse file, published like a load (the previous file stays until then)."""
+    with warehouse.write_lock(db), warehouse.working_copy(db) as con:
+        cluster_by_date(con)
 
 
 # ---------------------------------------------------------------- one file
@@ -1101,6 +1177,7 @@ def _load_into(
         merge = _merge_complaints if m.kind == "complaints" else _merge_inspections
         result.rows_loaded, result.rows_updated, result.rows_unchanged = merge(con, m.source, batch_id)
         result.batch_id = batch_id
+        after_merge(con, m.kind, batch_id)
         archive_path = writer.publish()
         _record_batch(con, db, layout, result, str(archive_path.relative_to(db.parent)))
         summary.record(con)  # the summary tables under the measures core, in the same transaction
@@ -1130,12 +1207,13 @@ def _rows_into(con, layout: Layout, result: FileResult, ctx: RowContext, rules, 
             )
         errs = ctx.invalid_cells(row, cells)
         record = None
+        parts = ctx.split(cells)
         if not errs:
             if m.kind == "complaints":
-                record, errs = complaint_record(row, cells, ctx)
+                record, errs = complaint_record(row, cells, ctx, parts)
             else:
-                record, errs = inspection_record(row, cells, ctx, seq)
-        writer.row(row, archive_cells(cells, record, ctx, arch_cols))
+                record, errs = inspection_record(row, cells, ctx, seq, parts)
+        writer.row(row, archive_cells(cells, record, ctx, arch_cols, parts))
         if errs:
             result.add_rejections(errs, s.max_rejections_stored)
             result.rows_rejected += 1

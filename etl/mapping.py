@@ -83,9 +83,19 @@ class Mapping:
     header_index: dict[str, str] = field(default_factory=dict)  # folded header -> canonical
     personal_index: dict[str, str] = field(default_factory=dict)  # folded header -> personal field
 
+    _codes: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False, compare=False)
+
     def code_for(self, column: str, raw: str) -> str | None:
         """Canonical code of a raw value, or None when the vocabulary does not know it."""
-        return self.values.get(column, {}).get(fold(raw))
+        key = (column, raw)
+        try:
+            return self._codes[key]  # a column's few spellings repeat on every row
+        except KeyError:
+            pass
+        if len(self._codes) > 1 << 16:
+            self._codes.clear()
+        code = self._codes[key] = self.values.get(column, {}).get(fold(raw))
+        return code
 
     def allowed(self, column: str) -> str:
         return ", ".join(sorted(set(self.values.get(column, {}).values())))

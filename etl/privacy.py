@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from etl.textnorm import fold, nfc
@@ -217,21 +218,60 @@ def mask_names(text: str) -> str:
 
 def redact_values(text: str, values: dict[str, object] | Iterable[tuple[str, object]]) -> str:
     """Mask these exact values (a row's own name, address, ...) in text, with or without diacritics or case."""
+    return redact_needles(text, own_needles(values))
+
+
+class Own(tuple):
+    """A row's own values prepared once: (label, folded needle) pairs."""
+
+
+def own_needles(values: dict[str, object] | Iterable[tuple[str, object]] | None) -> Own:
+    """A row's own values as (label, folded needle) once, for every text of the row to be checked against."""
+    if isinstance(values, Own):
+        return values
+    if not values:
+        return Own()
     pairs = values.items() if isinstance(values, dict) else values
-    haystack: str | None = None
-    spans: list[tuple[int, int, str]] = []
+    out = []
     for key, value in pairs:
         if value is None:
             continue
-        needle = " ".join(folded_same_length(nfc(str(value))).split())
-        if len(needle) < 4:
-            continue
-        if haystack is None:
-            haystack = folded_same_length(text)
+        needle = _needle(str(value))
+        if needle is not None:
+            out.append((OWN_LABELS.get(key, "[***]"), needle))
+    return Own(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _needle(value: str) -> str | None:
+    needle = " ".join(folded_same_length(nfc(value)).split())
+    return needle if len(needle) >= 4 else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _needle_pattern(needle: str) -> re.Pattern:
+    return re.compile(r"\s+".join(re.escape(part) for part in needle.split(" ")))
+
+
+def redact_needles(text: str, needles: tuple[tuple[str, str], ...]) -> str:
+    """redact_values with the needles prepared: a pattern is compiled (and cached) only for a value the text
+    holds, which is rare; the plain test below is exact, as the pattern matches the needle's words with any
+    run of white space between them."""
+    if not needles:
+        return text
+    haystack = folded_same_length(text)
+    collapsed: str | None = None
+    spans: list[tuple[int, int, str]] = []
+    for label, needle in needles:
         if needle.split(" ", 1)[0] not in haystack:
             continue
-        pattern = re.compile(r"\s+".join(re.escape(part) for part in needle.split(" ")))
-        spans += [(*m.span(), OWN_LABELS.get(key, "[***]")) for m in pattern.finditer(haystack)]
+        if collapsed is None:
+            collapsed = " ".join(haystack.split())
+        if needle not in collapsed:
+            continue
+        spans += [(*m.span(), label) for m in _needle_pattern(needle).finditer(haystack)]
+    if not spans:
+        return text
     chosen: list[tuple[int, int, str]] = []
     for span in sorted(spans, key=lambda sp: sp[0] - sp[1]):  # longest first; overlapping shorter ones dropped
         if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
@@ -254,9 +294,17 @@ def mask_personal(text: object, own: dict[str, object] | Iterable[tuple[str, obj
         return None
     s = nfc(str(text))
     if own:
-        s = redact_values(s, own)
+        s = redact_needles(s, own_needles(own))
+    return _mask_common(s) if len(s) <= 2000 else _mask_free(s)
+
+
+def _mask_free(s: str) -> str | None:
     masked = mask_text(s)
     return mask_names(mask_house_numbers(masked)) if masked else masked
+
+
+# The same texts repeat across rows (templates, dates, place names): each is masked once.
+_mask_common = lru_cache(maxsize=1 << 16)(_mask_free)
 
 
 # A house-level address: 'số 7 ngõ 12', 'nhà 15/3 ngách 4', 'ngõ 68/12', 'hẻm 5', 'kiệt 12' (the lane words make

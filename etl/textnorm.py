@@ -27,6 +27,8 @@ def nfc(text: str) -> str:
 
 
 def strip_diacritics(text: str) -> str:
+    if text.isascii():  # no combining marks, no đ
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     out = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return out.replace("đ", "d").replace("Đ", "D")
