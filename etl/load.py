@@ -851,6 +851,13 @@ def _merge_complaints(con: duckdb.DuckDBPyConnection, source: str, batch_id: int
         from stage s left join complaints c on c.source = ? and c.complaint_id = s.complaint_id""",
         [source],
     ).fetchall()[0]
+    summary.start_days(con)
+    summary.note_days(  # the days of the rows about to change, as they are before the change
+        con,
+        "select c.received_date, c.resolved_date from stage s join complaints c "
+        "on c.source = ? and c.complaint_id = s.complaint_id and c.row_hash <> s.row_hash",
+        [source],
+    )
     _upsert_in_order(con, "complaints", "complaint_id", COMPLAINT_COLUMNS, "row_hash", "stage", source, batch_id)
     return new, updated, unchanged
 
@@ -936,6 +943,12 @@ FACT_ORDER = {
 def after_merge(con: duckdb.DuckDBPyConnection, kind: str, batch_id: int) -> None:
     """Runs inside the file's transaction, after its rows are merged: the place for what the load keeps
     derived from the facts (summary tables), so that they change in the same transaction as the rows."""
+    if kind == "complaints":
+        # the summaries of the days the batch touched (as the rows were, noted by the merge, and as they are)
+        summary.note_days(
+            con, "select received_date, resolved_date from complaints where last_batch_id = ?", [batch_id]
+        )
+        summary.refresh(con)
 
 
 def cluster_by_date(con: duckdb.DuckDBPyConnection) -> None:
@@ -1180,7 +1193,6 @@ def _load_into(
         after_merge(con, m.kind, batch_id)
         archive_path = writer.publish()
         _record_batch(con, db, layout, result, str(archive_path.relative_to(db.parent)))
-        summary.record(con)  # the summary tables under the measures core, in the same transaction
         con.execute("commit")
     except BaseException:
         writer.discard()

@@ -180,6 +180,23 @@ def metrics(page: Page) -> dict[str, str]:
     return out
 
 
+def card_rows(page: Page) -> list[list[str]]:
+    """Metric cards grouped by the row they are drawn on (same top edge within 4 px): labels per row."""
+    boxes = []
+    for card in main(page).locator('[data-testid="stMetric"]').all():
+        box = card.bounding_box()
+        if box and box["width"] > 0:
+            boxes.append((box["y"], card.locator('[data-testid="stMetricLabel"]').inner_text().strip()))
+    rows: list[list[str]] = []
+    last = None
+    for y, label in sorted(boxes):
+        if last is None or y - last > 4:
+            rows.append([])
+        rows[-1].append(label)
+        last = y
+    return rows
+
+
 def exceptions(page: Page) -> list[str]:
     return [e.inner_text()[:1500] for e in page.locator('[data-testid="stException"]').all()]
 
