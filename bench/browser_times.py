@@ -38,13 +38,20 @@ TIMEOUT_MS = 180_000
 # time is reset if the page becomes busy again.
 PROBE_JS = """
 window.__b = {t0: null};
-window.__bStart = () => { window.__b = {t0: performance.now(), card: null, chart: null, done: null}; };
+window.__bStart = () => {
+  window.__b = {t0: performance.now(), card: null, chart: null, done: null, ran: false}; };
+// a run started after the click: until then the page on screen is the one before it
+new MutationObserver(records => {
+  for (const r of records) {
+    if (r.target.getAttribute && r.target.getAttribute('data-test-script-state') === 'running') window.__b.ran = true;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
 const __drawn = c => { const gd = c.querySelector('.js-plotly-plot');
   return gd && gd.querySelector('.main-svg') && gd.data && gd.data.length > 0
     && gd.querySelector('.trace, .hm, .pielayer .slice'); };
 setInterval(() => {
   const b = window.__b;
-  if (b.t0 === null) return;
+  if (b.t0 === null || !b.ran) return;
   const now = performance.now() - b.t0;
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main || document.querySelector('input[aria-label="Tên đăng nhập"]')) return;
@@ -102,8 +109,8 @@ def _timed(page, url: str, click) -> dict:
     page.wait_for_selector('[data-testid="stApp"]', timeout=TIMEOUT_MS)
     page.wait_for_function(loadtest.READY_JS, timeout=TIMEOUT_MS, polling=50)
     click(page, start=True)
-    page.wait_for_function(loadtest.READY_JS, timeout=TIMEOUT_MS, polling=50)
     page.wait_for_function("() => window.__b.done !== null", timeout=TIMEOUT_MS, polling=50)
+    page.wait_for_function(loadtest.READY_JS, timeout=TIMEOUT_MS, polling=50)
     b = page.evaluate("window.__b")
     shown = page.evaluate(loadtest.SHOWN_ERRORS_JS)
     return {k: (b[k] / 1000 if b.get(k) is not None else None) for k in ("card", "chart", "done")} | {"errors": shown}

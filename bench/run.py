@@ -33,6 +33,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from datetime import datetime
@@ -66,17 +67,19 @@ LOAD_BYTES = 4 * GB
 def child(args: list[str], env: dict | None = None, timeout: float = 24 * 3600) -> dict:
     """Run `python args` and return its last JSON line plus wall, CPU seconds and peak RSS (wait4)."""
     t0 = time.perf_counter()
-    with open(os.devnull, "w") as null:  # noqa: PTH123
+    with tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(
             [sys.executable, *args],
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             stdout=subprocess.PIPE,
-            stderr=null,
+            stderr=err,
             text=True,
         )
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        err.seek(0)
+        out += err.read()[-3000:] if status else ""
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
@@ -93,12 +96,14 @@ def child(args: list[str], env: dict | None = None, timeout: float = 24 * 3600) 
 def _child_load(db: str, files: list[str]) -> None:
     """In a child: load files in order with the ETL's load_file, print seconds and rows as JSON."""
     from etl.load import load_file
+    from etl.plan import load_plan
 
     t0 = time.perf_counter()
     rows_in = loaded = 0
     already = []
     for f in files:
-        r = load_file(Path(f), Path(db))
+        # annual inspection plans have their own loader (`python -m etl plan`)
+        r = (load_plan if Path(f).name.startswith("08_ke_hoach") else load_file)(Path(f), Path(db))
         rows_in += r.rows_in
         loaded += r.rows_loaded + r.rows_updated
         already.append(bool(r.already_loaded))
@@ -298,7 +303,7 @@ def _copy_warehouse(src: Path, dst_dir: Path) -> Path:
 
 def measure_scale(scale: str, args, work: Path) -> dict:
     db, exports = build(scale, work, args.bench_1m)
-    r: dict = {"scale": scale, "warehouse_bytes": db.stat().st_size}
+    r: dict = {"scale": scale, "warehouse": str(db), "warehouse_bytes": db.stat().st_size}
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
