@@ -84,10 +84,11 @@ def test_report_has_every_section(tiny):
 def test_load_figures_beside_their_floor(tiny):
     doc, results = tiny
     demo = _row(doc, "Demo exports")
-    project, floor, ratio = _positive(demo[1]), _positive(demo[2]), demo[3]
-    assert ratio == f"{project / floor:.1f}×"
-    assert demo[5] in ("met", "**missed**")
+    _positive(demo[1]), _positive(demo[2])
     load = results["scales"][0]["load"]
+    # the ratio shown is the ratio of the medians (one run here)
+    assert demo[3] == f"{load['runs'][0]['seconds'] / load['floor'][0]['seconds']:.1f}×"
+    assert demo[5] in ("met", "**missed**")
     # the floor reads the same rows the loader read (the dirty file's rows included, footers not)
     assert load["floor"][0]["rows_in"] >= load["runs"][0]["rows_in"] * 0.95
     for label in ("same, CPU", "Monthly export", "The same file again", "Peak memory (RSS) of the load"):
