@@ -4,8 +4,8 @@ Copy k (1 .. factor-1) of every complaint, inspection and finding gets new IDs (
 dates moved k days earlier, so that every period holds `factor` times the rows (as a province ten
 times the size would) and the periods stay realistic: nothing is dated after the last load, and a
 row is not moved before the day its unit came into existence (the 2025 merger), where it keeps its
-dates. Agencies, plans, load history and rejected rows are not copied; the summary tables are rebuilt. Written to DST.tmp, then
-renamed; the salt beside SRC is copied so that later loads hash people the same way.
+dates. Agencies, plans, load history and rejected rows are not copied; the summary tables are
+rebuilt. Written to DST.tmp, then renamed; the salt beside SRC is copied so that later loads hash people the same way.
 """
 
 from __future__ import annotations

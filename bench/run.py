@@ -491,8 +491,7 @@ def report(results: dict) -> tuple[str, list[str]]:
         if mo.get("setup"):
             sw = [x["seconds"] for x in mo["setup"]]
             L.append(
-                f"| First two loads after restoring a single file (each copies it: A/B set-up) | {spread(sw)} |"
-                " | | | |"
+                f"| First two loads after restoring a single file (each copies it: A/B set-up) | {spread(sw)} | | | | |"
             )
         peaks = [x["peak_rss_bytes"] for x in s.get("load", {}).get("runs", []) + mo["runs"]]
         ok_mem = max(peaks) <= LOAD_BYTES
