@@ -295,7 +295,7 @@ def bars(
             line_dash="dash",
             line_color=BAD,
             annotation_text=target_text(target, unit),
-            annotation_position="top",
+            annotation_position="top left",  # ends at the line: a target near the right edge stays inside
         )
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
     if unit == "rate":

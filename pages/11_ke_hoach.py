@@ -9,7 +9,7 @@ import streamlit as st
 from cchc import charts, fmt
 from cchc.core.periods import Period
 from cchc.i18n import label, t
-from cchc.web import data, page, session, widgets
+from cchc.web import cards, data, page, session, widgets
 
 
 def _table(df, *args, **kwargs) -> None:
@@ -49,16 +49,17 @@ where = " · ".join([t("plan.as_of", year=year, d=fmt.day(today)), page.filter_s
 
 quarters = data.plan_by_quarter(f, period)
 total = quarters.drop(columns="quarter").sum()
-c = st.columns(5)
-c[0].metric(t("plan.planned"), fmt.number(total["planned"]))
-c[1].metric(
-    t("plan.done"),
-    fmt.number(total["done"]),
-    help=f"{t('plan.done_rate')}: {fmt.percent(total['done'] / total['planned'] if total['planned'] else None)}",
-)
-c[2].metric(t("plan.overdue_n"), fmt.number(total["overdue"]))
-c[3].metric(t("plan.unplanned_n"), fmt.number(total["unplanned"]))
-c[4].metric(t("plan.unannounced_n"), fmt.number(total["unannounced"]))
+with cards.block("plan"):  # two cards a row on a phone
+    c = st.columns(5)
+    c[0].metric(t("plan.planned"), fmt.number(total["planned"]))
+    c[1].metric(
+        t("plan.done"),
+        fmt.number(total["done"]),
+        help=f"{t('plan.done_rate')}: {fmt.percent(total['done'] / total['planned'] if total['planned'] else None)}",
+    )
+    c[2].metric(t("plan.overdue_n"), fmt.number(total["overdue"]))
+    c[3].metric(t("plan.unplanned_n"), fmt.number(total["unplanned"]))
+    c[4].metric(t("plan.unannounced_n"), fmt.number(total["unannounced"]))
 
 widgets.chart(
     charts.plan_quarters(quarters, t("plan.quarters_title", year=year), where),

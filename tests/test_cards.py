@@ -65,3 +65,13 @@ def test_card_label_fits_a_card_and_the_help_has_the_full_name(name, lang):
     assert len(c.label) <= measures.SHORT_CHARS, c.label
     assert c.help.startswith(f"**{full}**")
     assert c.label == full or len(full) > measures.SHORT_CHARS  # short only where the name is long
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_card_labels_are_unique_so_no_two_cards_read_alike(lang):
+    shorts = [m.short(lang) for m in measures.MEASURES.values()]
+    fulls = {m.label(lang) for m in measures.MEASURES.values()}
+    assert len(set(shorts)) == len(shorts)
+    # a short label is never another measure's full name (a rate shown as its count's name)
+    for m in measures.MEASURES.values():
+        assert m.short(lang) == m.label(lang) or m.short(lang) not in fulls, m.name

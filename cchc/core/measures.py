@@ -368,18 +368,12 @@ MEASURES: dict[str, Measure] = {
 
 # Card labels for measures whose name is longer than a card shows (about SHORT_CHARS
 # characters beside the help icon at four cards a row); the full name is the help's first line.
-SHORT_CHARS = 20
+SHORT_CHARS = 24
 SHORT_LABELS: dict[str, tuple[str, str]] = {
-    "median_days": ("Số ngày (trung vị)", "Median days"),
-    "p90_days": ("Số ngày (phân vị 90)", "Days (90th pct.)"),
-    "median_working_days": ("Ngày làm việc (TV)", "Median working days"),
-    "p90_working_days": ("Ngày làm việc (P90)", "Working days (P90)"),
-    "remedied_on_time_rate": ("Khắc phục đúng hạn", "Remedied on time"),
-    "violations_per_inspection": ("Vi phạm mỗi cuộc", "Violations per visit"),
-    "conduct_received": ("PA về tác phong", "Conduct complaints"),
-    "carried_over": ("Kỳ trước chuyển sang", "Carried over"),
-    "remedy_pending": ("Chưa đến hạn KP", "Remedy pending"),
-    "remedy_late": ("Khắc phục trễ hạn", "Remedied late"),
+    "p90_days": ("Phân vị 90 (ngày)", "Days (90th pct.)"),
+    "conduct_received": ("Phản ánh về tác phong", "Conduct complaints"),
+    "p90_working_days": ("Phân vị 90 ngày làm việc", "Working days (90th pct.)"),
+    "violations_per_inspection": ("Vi phạm / cuộc kiểm tra", "Violations per visit"),
 }
 
 

@@ -47,7 +47,7 @@ def metric(name: str, rows: pd.DataFrame) -> None:
         st.caption(_caption(c.vs_previous, t("common.vs_previous")))
 
 
-def _block(key: str | None):
+def block(key: str | None):
     """The container a block of cards is drawn in: keyed so that the phone layout
     (cchc/web/style.py) puts two cards a row instead of one."""
     return st.container(key=f"{style.CARDS}_{key or 'main'}")
@@ -55,7 +55,7 @@ def _block(key: str | None):
 
 def row(names: list[str], rows: pd.DataFrame, per_row: int = 4, key: str | None = None) -> None:
     """Cards in rows of `per_row` (two a row on a phone)."""
-    with _block(key):
+    with block(key):
         for first in range(0, len(names), per_row):
             part = names[first : first + per_row]
             for col, name in zip(st.columns(per_row), part, strict=False):
@@ -90,7 +90,7 @@ def metric_vs_province(name: str, unit_rows: pd.DataFrame, province_rows: pd.Dat
 def row_vs_province(
     names: list[str], unit_rows: pd.DataFrame, province_rows: pd.DataFrame, key: str | None = None
 ) -> None:
-    with _block(key):
+    with block(key):
         for first in range(0, len(names), 4):
             for col, name in zip(st.columns(4), names[first : first + 4], strict=False):
                 with col:

@@ -21,6 +21,12 @@ PHONE_MAX_PX = 640  # Streamlit's own breakpoint for stacking columns
 WIDE_MIN_PX = 560  # a wide chart's minimum width (the heatmap: 12 months beside agency names)
 
 CSS = f"""
+/* ---- every width: a card's label that does not fit its card wraps instead of being cut ---- */
+[class*="st-key-{CARDS}"] [data-testid="stMetricLabel"] {{ height: auto; }}
+[class*="st-key-{CARDS}"] [data-testid="stMetricLabel"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
+
 /* ---- phone ---------------------------------------------------------------------------- */
 @media (max-width: {PHONE_MAX_PX}px) {{
   /* less empty room above the title: the first chart has to start on the first screen */
@@ -40,11 +46,7 @@ CSS = f"""
   [class*="st-key-{CARDS}"] [data-testid="stMetricValue"] {{
     font-size: 1.4rem; line-height: 1.3; padding-bottom: 2px;
   }}
-  /* a label or a change that does not fit half a phone wraps instead of being cut */
-  [class*="st-key-{CARDS}"] [data-testid="stMetricLabel"] {{ height: auto; }}
-  [class*="st-key-{CARDS}"] [data-testid="stMetricLabel"] * {{
-    font-size: 0.8rem; white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-  }}
+  [class*="st-key-{CARDS}"] [data-testid="stMetricLabel"] * {{ font-size: 0.8rem; }}
   [class*="st-key-{CARDS}"] div:has(> [data-testid="stMetricDelta"]) {{ flex-wrap: wrap; row-gap: 2px; }}
   [class*="st-key-{CARDS}"] [data-testid="stMetricDelta"] {{ font-size: 0.75rem; }}
   [class*="st-key-{CARDS}"] [data-testid="stCaptionContainer"] {{ font-size: 0.72rem; line-height: 1.25; }}

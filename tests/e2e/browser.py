@@ -242,6 +242,8 @@ def plotly_charts(page: Page) -> list[dict]:
                            || (gd._fullLayout.showlegend && t.showlegend !== false)))
             .map(t => t.name || '(pie)') : [],
           top: box.top,
+          // kept wide on purpose (cchc/web/style.py WIDE): scrolls sideways on a phone
+          wide: !!c.closest('[class*="st-key-cchc_wide"]'),
           marks,
           separators: gd && gd._fullLayout ? gd._fullLayout.separators : null,
           title: gd && gd._fullLayout && gd._fullLayout.title
