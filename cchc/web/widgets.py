@@ -172,10 +172,10 @@ def ranking_table(df: pd.DataFrame, key: str) -> str | None:
     # Pixel widths: on a 390 px phone rank, name and score fit beside the selection column and the
     # weakest measure starts on screen; the rank and name stay pinned while the rest scrolls.
     column_config = {
-        "rank": st.column_config.Column(t("col.rank"), width=44, pinned=True),
-        "unit_name": st.column_config.Column(t("col.unit_name"), width=160, pinned=True),
-        "score": st.column_config.Column(t("measure_short.score"), width=64, help=t("ranking.score_help")),
-        "weakest": st.column_config.Column(t("report.col_weakest"), width=190, help=t("ranking.weakest_help")),
+        "rank": st.column_config.Column(t("col.rank"), width=40, pinned=True),
+        "unit_name": st.column_config.Column(t("col.unit_name"), width=124, pinned=True),
+        "score": st.column_config.Column(t("measure_short.score"), width=60, help=t("ranking.score_help")),
+        "weakest": st.column_config.Column(t("report.col_weakest"), width=150, help=t("ranking.weakest_help")),
         "trend": st.column_config.LineChartColumn(t("col.trend_12m"), width="small"),
     }
     for m in ["to_be_handled", "received", *ranking.weights()]:
@@ -200,7 +200,16 @@ def weakest_text(r: pd.Series) -> str:
     if not isinstance(name, str) or not name:
         return fmt.DASH
     m = measures.get(name)
-    return f"{m.label(lang())}: {fmt.value(r[name], m.unit)}"
+    return f"{_compact(m.label(lang()))}: {fmt.value(r[name], m.unit)}"
+
+
+def _compact(label: str) -> str:
+    """A rate's name without 'Tỷ lệ' / 'rate' (its value says %): 'Quá hạn: 51,8 %' fits a phone's column."""
+    if label.startswith("Tỷ lệ "):
+        label = label[len("Tỷ lệ ") :]
+    elif label.endswith(" rate"):
+        label = label[: -len(" rate")]
+    return label[:1].upper() + label[1:]
 
 
 def localise_uploader(button: str, limit: str) -> None:
