@@ -90,7 +90,7 @@ def _forget() -> None:
     st.cache_data.clear()
     cons = warehouse._CONNECTIONS
     with cons.lock:
-        for con in cons.items.values():
+        for con, _summaries in cons.items.values():
             con.close()
         cons.items.clear()
 

@@ -329,24 +329,25 @@ def test_chart_labels_from_data_are_text_and_the_builders_own_markup_stays():
     labels = list(fig.data[0].y)
     assert all("<a" not in v and "<b>" not in v for v in labels)
     assert "&lt;a href='http://x'&gt;bấm&lt;/a&gt;" in labels
+    # a department is named in full, a commune by its short name (cchc/names.py): both come from data
     table = pd.DataFrame(
         {
-            "unit_id": ["a"],
-            "unit_name": ["Sở <b>X</b>"],
-            "unit_short_name": ["X<i>y</i>"],
-            "unit_level": ["department"],
-            "score": [40.0],
-            "to_be_handled": [20],
-            "on_time_rate": [0.5],
-            "overdue": [3],
-            "overdue_rate": [0.3],
-            "violations": [0],
-            "weakest": ["overdue_rate"],
-            "band": ["red"],
+            "unit_id": ["a", "b"],
+            "unit_name": ["Sở <b>X</b>", "Xã <u>Z</u>"],
+            "unit_short_name": ["S<s>X</s>", "X<i>y</i>"],
+            "unit_level": ["department", "commune"],
+            "score": [40.0, 45.0],
+            "to_be_handled": [20, 20],
+            "on_time_rate": [0.5, 0.5],
+            "overdue": [3, 3],
+            "overdue_rate": [0.3, 0.3],
+            "violations": [0, 0],
+            "weakest": ["overdue_rate", "overdue_rate"],
+            "band": ["red", "red"],
         }
     )
     fig = charts.attention(table, "t", "c")
     text = " ".join(str(v) for v in fig.data[0].y) + " ".join(str(v) for v in (fig.data[0].hovertext or []))
     assert "&lt;b&gt;X&lt;/b&gt;" in text and "Sở <b>X</b>" not in text
-    assert "X&lt;i&gt;y&lt;/i&gt;" in text and "<i>y</i>" not in text
+    assert "&lt;u&gt;Z&lt;/u&gt;" in text and "<u>Z</u>" not in text  # the commune's short name
     assert "&lt;span" not in text, "the builder's own markup is not escaped"
