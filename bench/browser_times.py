@@ -42,10 +42,15 @@ window.__bStart = () => {
   window.__b = {t0: performance.now(), card: null, chart: null, done: null, ran: false}; };
 // a run started after the click: until then the page on screen is the one before it
 new MutationObserver(records => {
+  // the old value too: a quick run may have ended before this callback reads the attribute
   for (const r of records) {
-    if (r.target.getAttribute && r.target.getAttribute('data-test-script-state') === 'running') window.__b.ran = true;
+    if (r.oldValue === 'running'
+        || (r.target.getAttribute && r.target.getAttribute('data-test-script-state') === 'running')) {
+      window.__b.ran = true;
+    }
   }
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
 const __drawn = c => { const gd = c.querySelector('.js-plotly-plot');
   return gd && gd.querySelector('.main-svg') && gd.data && gd.data.length > 0
     && gd.querySelector('.trace, .hm, .pielayer .slice'); };
@@ -116,6 +121,16 @@ def _timed(page, url: str, click) -> dict:
     return {k: (b[k] / 1000 if b.get(k) is not None else None) for k in ("card", "chart", "done")} | {"errors": shown}
 
 
+def _in_new_tab(ctx, url: str, click) -> dict:
+    """_timed in a tab of its own (the browser's cache is shared, the Streamlit session is new): a fourth
+    visit in the same tab waited forever for its script to finish (Streamlit 1.67)."""
+    page = ctx.new_page()
+    try:
+        return _timed(page, url, click)
+    finally:
+        page.close()
+
+
 def _sign_in(page, start: bool) -> None:
     user = page.get_by_label("Tên đăng nhập", exact=True)
     user.wait_for(timeout=TIMEOUT_MS)
@@ -155,9 +170,7 @@ def measure(db: Path, repeat: int, work: Path) -> dict:
             # the floor first, while nothing else runs
             proc, url = _serve(["-m", "streamlit", "run", str(ROOT / "bench" / "one_chart.py")], {}, work / "one.log")
             try:
-                page = ctx.new_page()
-                runs = [_timed(page, url, _show) for _ in range(repeat + 1)]
-                page.close()
+                runs = [_in_new_tab(ctx, url, _show) for _ in range(repeat + 1)]
             finally:
                 loadtest.stop_server(proc)
             out["floor"] = {"cold": runs[0], "warm": runs[1:]}
@@ -170,10 +183,8 @@ def measure(db: Path, repeat: int, work: Path) -> dict:
                     if i:
                         os.utime(db)  # a new data version: nothing cached, new connections
                         time.sleep(0.01)
-                    page = ctx.new_page()
-                    cold = _timed(page, f"{url}/{path}", _sign_in)
-                    warm = [_timed(page, f"{url}/{path}", _sign_in) for _ in range(repeat)]
-                    page.close()
+                    cold = _in_new_tab(ctx, f"{url}/{path}", _sign_in)
+                    warm = [_in_new_tab(ctx, f"{url}/{path}", _sign_in) for _ in range(repeat)]
                     out["pages"][key] = {"cold": cold, "warm": warm}
                 out["rss_peak_mb"] = _tree_hwm_kb(proc.pid) / 1024
                 out["rss_end_mb"] = sum(loadtest._status_kb(p, "VmRSS") for p in loadtest._tree(proc.pid)) / 1024
