@@ -21,7 +21,6 @@ Warm: the same visit again, `repeat` times. The floor: the one-chart page's butt
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -72,40 +71,6 @@ setInterval(() => {
   if (idle && drawn === charts.length) { if (b.done === null) b.done = now; } else { b.done = null; }
 }, 10);
 """
-
-
-def _serve(args: list[str], env: dict, log: Path) -> tuple[subprocess.Popen, str]:
-    port = loadtest.free_port()
-    out = open(log, "w", encoding="utf-8")  # noqa: SIM115 - the server writes to it until it stops
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            *args,
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while not loadtest.healthy(url):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            loadtest.stop_server(proc)
-            raise RuntimeError(f"server did not start (see {log})")
-        time.sleep(0.2)
-    return proc, url
 
 
 def _timed(page, url: str, click) -> dict:
@@ -168,7 +133,9 @@ def measure(db: Path, repeat: int, work: Path) -> dict:
             ctx = browser.new_context(viewport={"width": 1280, "height": 800})
             ctx.add_init_script(PROBE_JS)
             # the floor first, while nothing else runs
-            proc, url = _serve(["-m", "streamlit", "run", str(ROOT / "bench" / "one_chart.py")], {}, work / "one.log")
+            proc, url = loadtest.serve(
+                ["-m", "streamlit", "run", str(ROOT / "bench" / "one_chart.py")], {}, work / "one.log"
+            )
             try:
                 runs = [_in_new_tab(ctx, url, _show) for _ in range(repeat + 1)]
             finally:
@@ -176,7 +143,7 @@ def measure(db: Path, repeat: int, work: Path) -> dict:
             out["floor"] = {"cold": runs[0], "warm": runs[1:]}
 
             env = {"CCHC_DB": str(db), "CCHC_MODE": "demo", "CCHC_ACCOUNTS": str(work / "accounts.sqlite")}
-            proc, url = _serve(["-m", "cchc.serve"], env, work / "dashboard.log")
+            proc, url = loadtest.serve(["-m", "cchc.serve"], env, work / "dashboard.log")
             try:
                 out["rss_start_mb"] = sum(loadtest._status_kb(p, "VmRSS") for p in loadtest._tree(proc.pid)) / 1024
                 for i, (key, path) in enumerate(pages):

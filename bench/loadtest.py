@@ -231,14 +231,14 @@ class Sampler(threading.Thread):
         self.join(timeout=5)
 
 
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def serve(args: list[str], env: dict, log: Path, timeout_s: float = 180) -> tuple[subprocess.Popen, str]:
+    """`python <args>` as a headless Streamlit server on a free local port; (process, URL) once healthy."""
     port = free_port()
     out = open(log, "w", encoding="utf-8")  # noqa: SIM115 - the server writes to it until it stops
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "cchc.serve",
+            *args,
             "--server.port",
             str(port),
             "--server.address",
@@ -251,24 +251,25 @@ def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
             "false",
         ],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "CCHC_DB": str(db),
-            "CCHC_MODE": "demo",
-            "CCHC_ACCOUNTS": str(db.parent / "accounts.sqlite"),
-        },
+        env={**os.environ, **env},
         stdout=out,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timeout_s
     while not healthy(url):
         if proc.poll() is not None or time.monotonic() > deadline:
             stop_server(proc)
-            raise SystemExit(f"dashboard did not start (see {log})")
+            raise RuntimeError(f"server did not start (see {log})")
         time.sleep(0.2)
     return proc, url
+
+
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """The dashboard on the demo warehouse `db`."""
+    env = {"CCHC_DB": str(db), "CCHC_MODE": "demo", "CCHC_ACCOUNTS": str(db.parent / "accounts.sqlite")}
+    return serve(["-m", "cchc.serve"], env, log, timeout_s=120)
 
 
 def stop_server(proc: subprocess.Popen) -> None:
