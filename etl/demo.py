@@ -49,6 +49,7 @@ import xlwt
 from xlwt.Cell import NumberCell, StrCell
 
 from cchc import codebook
+from etl.load import column_letter
 from etl.textnorm import agency_key, fold, strip_diacritics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1473,15 +1474,6 @@ class _CsvOut:
         self.f.close()
 
 
-def _col_letter(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _xml(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -1598,7 +1590,7 @@ class _XlsxStream:
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
         )
         self.merges: list[str] = []
-        self.letters = [_col_letter(i) for i in range(max(len(widths), 26))]
+        self.letters = [column_letter(i) for i in range(max(len(widths), 26))]
 
     @staticmethod
     def _info(name: str) -> zipfile.ZipInfo:

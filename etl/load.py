@@ -1293,36 +1293,38 @@ def _record_batch(con, db: Path, layout: Layout, result: FileResult, archive_pat
             result.rejections_not_stored,
         ],
     )
-    if result.rejections:
-        frame = pd.DataFrame(
-            [
-                {
-                    "batch_id": result.batch_id,
-                    "file_name": result.file,
-                    "row_number": r.row_number,
-                    "column_name": r.column_name,
-                    "raw_value": r.raw_value,
-                    "error_type": r.error_type,
-                    "reason_vi": r.reason_vi,
-                    "reason_en": r.reason_en,
-                }
-                for r in result.rejections
-            ],
-            columns=[
-                "batch_id",
-                "file_name",
-                "row_number",
-                "column_name",
-                "raw_value",
-                "error_type",
-                "reason_vi",
-                "reason_en",
-            ],
-        )
-        con.register("rej", frame)
-        con.execute("insert into rejected_rows by name select * from rej")
-        con.unregister("rej")
+    store_rejections(con, result.batch_id, result.file, result.rejections)
     con.execute("insert or replace into meta values ('last_load_at', cast(current_timestamp as varchar))")
+
+
+REJECTED_COLUMNS = [
+    "batch_id",
+    "file_name",
+    "row_number",
+    "column_name",
+    "raw_value",
+    "error_type",
+    "reason_vi",
+    "reason_en",
+]
+
+
+def store_rejections(con: duckdb.DuckDBPyConnection, batch_id: int, file: str, rejections: list[Rejection]) -> None:
+    """A file's rejected rows into rejected_rows (complaint, inspection and plan loads alike)."""
+    if not rejections:
+        return
+    frame = pd.DataFrame(
+        [
+            [batch_id, file, r.row_number, r.column_name, r.raw_value, r.error_type, r.reason_vi, r.reason_en]
+            for r in rejections
+        ],
+        columns=REJECTED_COLUMNS,
+    )
+    con.register("rej", frame)
+    try:
+        con.execute("insert into rejected_rows by name select * from rej")
+    finally:
+        con.unregister("rej")
 
 
 def load_files(

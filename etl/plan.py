@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from cchc import codebook
 from etl import manifest, warehouse
 from etl.agencies import AgencyMatcher, write_reference
 from etl.errors import MappingError, Rejection, UnreadableFile, reject
+from etl.load import store_rejections
 from etl.privacy import mask_text
 from etl.readers import open_sheets, sha256_of
 from etl.textnorm import clean, fold
@@ -470,24 +470,6 @@ def _load_into(con, path: Path, db: Path, m: PlanMapping, layout: PlanLayout, re
             max(dates) if dates else None,
         ],
     )
-    if result.rejections:
-        frame = pd.DataFrame(
-            [
-                {
-                    "batch_id": batch_id,
-                    "file_name": result.file,
-                    "row_number": r.row_number,
-                    "column_name": r.column_name,
-                    "raw_value": r.raw_value,
-                    "error_type": r.error_type,
-                    "reason_vi": r.reason_vi,
-                    "reason_en": r.reason_en,
-                }
-                for r in result.rejections
-            ]
-        )
-        con.register("plan_rej", frame)
-        con.execute("insert into rejected_rows by name select * from plan_rej")
-        con.unregister("plan_rej")
+    store_rejections(con, batch_id, result.file, result.rejections)
     con.execute("insert or replace into meta values ('last_load_at', cast(current_timestamp as varchar))")
     con.execute("commit")

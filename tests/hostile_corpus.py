@@ -22,6 +22,7 @@ from pathlib import Path
 import openpyxl
 import xlwt
 
+from etl.load import column_letter
 from tests.etl_files import PAKN_HEADER
 
 HERE = Path(__file__).resolve().parent / "data" / "hostile"
@@ -335,21 +336,14 @@ def _cell(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def _column(idx: int) -> str:
-    letters = ""
-    idx += 1
-    while idx:
-        idx, rem = divmod(idx - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _sheet_xml(rows: list[list]) -> str:
     from xml.sax.saxutils import escape
 
     out = [_SHEET_HEAD, "<sheetData>"]
     for r_i, r in enumerate(rows, start=1):
-        cells = "".join(_cell(f"{_column(c)}{r_i}", escape(str(v))) for c, v in enumerate(r) if v not in (None, ""))
+        cells = "".join(
+            _cell(f"{column_letter(c)}{r_i}", escape(str(v))) for c, v in enumerate(r) if v not in (None, "")
+        )
         out.append(f'<row r="{r_i}">{cells}</row>')
     out.append("</sheetData></worksheet>")
     return "".join(out)

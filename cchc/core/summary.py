@@ -160,7 +160,8 @@ def _tables(con) -> set[str]:
     return {
         r[0]
         for r in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'main' and not temporary"
+            "select table_name from duckdb_tables() where database_name = current_database() "
+            "and schema_name = 'main' and not temporary"
         ).fetchall()
     }
 

@@ -40,9 +40,9 @@ def filter_summary(f: Filters) -> str:
     return " · ".join(parts)
 
 
-def chart_context(ctx: Context, extra: str | None = None) -> str:
-    """Chart subtitle: the period and the filters that apply."""
-    bits = [ctx.period_text]
+def chart_context(ctx: Context, extra: str | None = None, span: str | None = None) -> str:
+    """Chart subtitle: the period (or `span`, the months a chart draws) and the filters that apply."""
+    bits = [span or ctx.period_text]
     summary = filter_summary(ctx.filters)
     if summary:
         bits.append(summary)
@@ -56,13 +56,7 @@ def span_context(ctx: Context, months, extra: str | None = None) -> str:
     11/2026', from the data drawn), the filters that apply, and `extra`."""
     from cchc import charts
 
-    bits = [charts.months_span(months) or ctx.period_text]
-    summary = filter_summary(ctx.filters)
-    if summary:
-        bits.append(summary)
-    if extra:
-        bits.append(extra)
-    return " · ".join(bits)
+    return chart_context(ctx, extra, span=charts.months_span(months))
 
 
 def header(title_key: str, intro_key: str | None = None) -> Context:
